@@ -1,0 +1,1 @@
+"""The ``align`` command line: a thin typer layer over the library."""

