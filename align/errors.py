@@ -33,3 +33,7 @@ class ModelLoadError(AlignError):
 
 class ConfigError(AlignError):
     """An option or recipe value is invalid."""
+
+
+class PublishError(AlignError):
+    """Publishing to the Hugging Face Hub failed; says why and what was left unchanged."""

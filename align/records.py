@@ -53,6 +53,16 @@ class DocumentPair:
     length_ratio: float
 
 
+@dataclass(slots=True)
+class Unpaired:
+    """A document left without a counterpart, and why."""
+
+    document: Document
+    reason: str
+    best_match: str | None = None
+    best_score: float | None = None
+
+
 @dataclass(slots=True, frozen=True)
 class Alignment:
     """One alignment bead: source and target sentence indices (either may be empty)."""
@@ -89,3 +99,4 @@ class Segment:
     alignment: str
     similarity: float
     scores: dict[str, float] = field(default_factory=dict)
+    rejected_by: str = ""  # the filter that rejected the segment, empty when kept

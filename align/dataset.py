@@ -1,0 +1,169 @@
+"""The dataset directory: parquet shards in the Hub's layout, the card and the build report.
+
+Layout (what ``datasets.load_dataset(DIR)`` and the Hub read)::
+
+    DIR/README.md                         dataset card with YAML metadata
+    DIR/data/<split>-00000-of-00001.parquet
+    DIR/build_report.json
+
+A directory is written next to its destination and renamed into place, so an
+interrupted build never leaves a half-written dataset and an earlier one survives.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from align.errors import InputError
+from align.records import Segment
+
+REPORT_FILE = "build_report.json"
+CARD_FILE = "README.md"
+
+
+def features(
+    languages: Sequence[str], score_columns: Sequence[str] = (), rejected: bool = False
+) -> Any:
+    """The dataset schema: a ``Translation`` feature, document ids, indices, scores.
+
+    Rows of the ``rejected`` split also name the filter that rejected them.
+    """
+    from datasets import Features, List, Translation, Value
+
+    src, tgt = languages
+    columns: dict[str, Any] = {
+        "id": Value("string"),
+        "translation": Translation(languages=sorted(languages)),
+        f"{src}_doc": Value("string"),
+        f"{tgt}_doc": Value("string"),
+        f"{src}_sentences": List(Value("int32")),
+        f"{tgt}_sentences": List(Value("int32")),
+        "alignment": Value("string"),
+        "similarity": Value("float32"),
+    }
+    columns.update({name: Value("float32") for name in score_columns})
+    if rejected:
+        columns["rejected_by"] = Value("string")
+    return Features(columns)
+
+
+def score_columns(segments: Sequence[Segment]) -> list[str]:
+    """Names of the extra score columns, in first-seen order."""
+    names: dict[str, None] = {}
+    for segment in segments:
+        names.update(dict.fromkeys(segment.scores))
+    names.pop("similarity", None)
+    return list(names)
+
+
+def segments_to_rows(
+    segments: Sequence[Segment],
+    languages: Sequence[str],
+    scores: Sequence[str],
+    rejected: bool = False,
+) -> dict[str, list[Any]]:
+    """Column-oriented rows for ``datasets.Dataset.from_dict``."""
+    src, tgt = languages
+    rows: dict[str, list[Any]] = {name: [] for name in features(languages, scores, rejected)}
+    for s in segments:
+        rows["id"].append(s.id)
+        rows["translation"].append({src: s.src, tgt: s.tgt})
+        rows[f"{src}_doc"].append(s.src_doc)
+        rows[f"{tgt}_doc"].append(s.tgt_doc)
+        rows[f"{src}_sentences"].append(list(s.src_sentences))
+        rows[f"{tgt}_sentences"].append(list(s.tgt_sentences))
+        rows["alignment"].append(s.alignment)
+        rows["similarity"].append(s.similarity)
+        for name in scores:
+            value = s.scores.get(name)
+            rows[name].append(None if value is None or math.isnan(value) else value)
+        if rejected:
+            rows["rejected_by"].append(s.rejected_by)
+    return rows
+
+
+def to_dataset(segments: Sequence[Segment], languages: Sequence[str]) -> Any:
+    """A ``datasets.Dataset`` of segments (empty segments give an empty dataset, same schema)."""
+    from datasets import Dataset
+
+    scores = score_columns(segments)
+    rejected = any(s.rejected_by for s in segments)
+    return Dataset.from_dict(
+        segments_to_rows(segments, languages, scores, rejected),
+        features=features(languages, scores, rejected),
+    )
+
+
+def write_dataset_dir(
+    out_dir: str | Path,
+    splits: Mapping[str, Sequence[Segment]],
+    languages: Sequence[str],
+    card: str,
+    report: Mapping[str, Any],
+    overwrite: bool = True,
+) -> Path:
+    """Write shards, card and report to ``out_dir`` atomically; returns the directory."""
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(out, "exists and is not a directory")
+    if out.exists() and any(out.iterdir()):
+        if not (out / REPORT_FILE).exists():
+            raise InputError(out, "is not empty and holds no align dataset; refusing to replace it")
+        if not overwrite:
+            raise InputError(out, "exists and is not empty (pass --overwrite to replace it)")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    staging.chmod(0o755)
+    try:
+        (staging / "data").mkdir()
+        for split, segments in splits.items():
+            dataset = to_dataset(segments, languages)
+            dataset.to_parquet(str(staging / "data" / f"{split}-00000-of-00001.parquet"))
+        (staging / CARD_FILE).write_text(card, encoding="utf-8")
+        (staging / REPORT_FILE).write_text(
+            json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+        )
+        _replace_dir(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return out
+
+
+def read_report(dataset_dir: str | Path) -> dict[str, Any]:
+    """The build report of a dataset directory."""
+    path = Path(dataset_dir) / REPORT_FILE
+    if not path.is_file():
+        raise InputError(dataset_dir, f"no {REPORT_FILE}: not a dataset written by 'align build'")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def load_splits(dataset_dir: str | Path) -> Any:
+    """Load every split of a dataset directory as a ``datasets.DatasetDict``."""
+    from datasets import load_dataset
+
+    directory = Path(dataset_dir)
+    shards = sorted((directory / "data").glob("*.parquet"))
+    if not shards:
+        raise InputError(directory, "holds no data/*.parquet shards")
+    files = {path.name.split("-")[0]: str(path) for path in shards}
+    return load_dataset("parquet", data_files=files)
+
+
+def _replace_dir(staging: Path, out: Path) -> None:
+    """Swap ``staging`` into ``out``; the old directory is removed only after the swap."""
+    if not out.exists():
+        os.replace(staging, out)
+        return
+    old = out.with_name(f".{out.name}.old")
+    shutil.rmtree(old, ignore_errors=True)
+    os.replace(out, old)
+    os.replace(staging, out)
+    shutil.rmtree(old, ignore_errors=True)

@@ -1,0 +1,202 @@
+"""Cleaning: seeds paragraph by paragraph, shape rules, repeats, languages, normalisation."""
+
+from __future__ import annotations
+
+import time
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from align.clean import clean_article, clean_articles, normalise_for_matching, split_lines
+from align.ingest import read_articles
+from align.records import Article
+
+LEAD_004 = (
+    "Les Etats de l'OCS (Organisation de coopération de Shanghai) doivent renforcer la "
+    "sécurité, achever le travail sur les modalités d'organisation des exercices "
+    "antiterroristes et poursuivre la formation du réseau des structures antiterroristes, "
+    "a déclaré jeudi à Bichkek Vladimir Poutine."
+)
+# Per seed: language, removed counts, and the exact lines that must go; all others stay.
+SEEDS = {
+    "000_0af1b1ec0e3f9fb2": ("fr", {}, []),
+    "001_40ba571edd290cb5": (
+        "ar", {"footer": 3, "navigation": 2, "title_suffix": 1},
+        ["أخبار العالم", "يمكنك مشاركة هذه القصة على وسائل التواصل الاجتماعي:", "اترك تعليقاً",
+         "لن يتم نشر عنوان بريدك الإلكتروني. الحقول الإلزامية مشار إليها بـ *",
+         "زر الذهاب إلى الأعلى"],
+    ),
+    "002_2bf75eb65d455bd3": ("fr", {"navigation": 1}, ["UzA"]),
+    "003_5166a26637d3ff90": ("fr", {"byline": 1}, ["Ajouté au 13/06/2010 par SHI Lei"]),
+    "004_73ba37502c2163a9": (
+        "fr", {"duplicate": 1, "footer": 2, "foreign_language": 1, "navigation": 4},
+        ["S'abonner", LEAD_004, "Fil d’actu", "0",
+         "Pour participer aux discussions, identifiez-vous ou créez-vous un compte",
+         "loader", "Chat", "Заголовок открываемого материала"],
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def seed_results(seeds_dir: Path):
+    articles = read_articles(seeds_dir)
+    documents, rejected = clean_articles(articles)
+    assert rejected == []
+    return {a.id: a for a in articles}, {d.id: d for d in documents}
+
+
+@pytest.mark.parametrize("seed", sorted(SEEDS))
+def test_seed_paragraphs(seed_results, seed: str) -> None:
+    articles, documents = seed_results
+    lang, removed, dropped = SEEDS[seed]
+    document = documents[seed]
+    expected = [line for line in split_lines(articles[seed].text) if line not in dropped]
+    if seed.startswith("001"):
+        assert expected[0].endswith(" – RT World News")
+        expected[0] = expected[0].removesuffix(" – RT World News")
+    assert document.paragraphs == expected  # every body paragraph survives, in order
+    assert (document.lang, document.removed) == (lang, removed)
+    assert document.lang_confidence > 0.9
+
+
+def test_seed_details(seed_results) -> None:
+    _, documents = seed_results
+    assert [len(d.paragraphs) for d in documents.values()] == [9, 10, 6, 8, 9]
+    assert documents["000_0af1b1ec0e3f9fb2"].meta == {"date": "2024-09"}
+    assert documents["000_0af1b1ec0e3f9fb2"].paragraphs[0].startswith("L’OCS et la CEI")
+    assert documents["001_40ba571edd290cb5"].meta == {"site": "RT World News"}
+    dateline = "BICHKEK, 16 août - RIA Novosti. "
+    assert documents["004_73ba37502c2163a9"].paragraphs[1] == dateline + LEAD_004
+
+
+def _article(text: str, id_: str = "a", lang: str | None = None) -> Article:
+    return Article(id=id_, text=text, source=f"{id_}.txt", lang=lang)
+
+
+BODY_FR = [
+    "Une conférence conjointe de la CEI et de l’OCS a débuté mercredi à Tachkent.",
+    "Les deux pays ont décidé de partager leurs renseignements sur les groupes armés.",
+    "Le ministère n’a fait aucun commentaire sur les mesures prises par l’organisation.",
+]
+
+
+def test_cue_words_alone_do_not_remove_sentences() -> None:
+    footer = ["Partager", "Vous pouvez partager cet article.", "Commentaires (3)", "Haut de page"]
+    document = clean_article(_article("\n".join(BODY_FR + footer)), ("fr", "ar"))
+    assert document is not None
+    assert document.paragraphs == BODY_FR
+    assert document.removed == {"footer": 4}
+
+
+@pytest.mark.parametrize(
+    ("extra", "lang", "body"),
+    [
+        ("The ministers agreed to meet again next week in Geneva to discuss security.", "fr",
+         BODY_FR),
+        ("Les participants ont souligné la nécessité de mesures communes contre le terrorisme.",
+         "ar", ["وشدد المشاركون على الحاجة إلى تطوير التدابير المشتركة لمكافحة الإرهاب الدولي.",
+                "وسيناقش الحضور الخميس التعاون في مجال مكافحة تمويل الإرهاب."]),
+        ("Заголовок открываемого материала", "fr", BODY_FR),
+    ],
+)
+def test_third_language_lines(extra: str, lang: str, body: list[str]) -> None:
+    document = clean_article(_article("\n".join([body[0], extra, *body[1:]])), ("fr", "ar"))
+    assert document is not None
+    assert (document.lang, document.paragraphs) == (lang, body)
+    assert document.removed == {"foreign_language": 1}
+
+
+TITLE = "Le sommet de l’OCS s’ouvre à Tachkent"
+
+
+@pytest.mark.parametrize(
+    ("title", "kept", "site"),
+    [
+        (f"{TITLE} – France 24", TITLE, "France 24"),
+        (f"{TITLE} | Le Courrier", TITLE, "Le Courrier"),
+        ("Le sommet de l’OCS s’ouvre – la Russie appelle au calme", None, None),
+        ("Sécurité régionale – Vladimir Poutine", None, None),
+    ],
+)
+def test_title_suffix(title: str, kept: str | None, site: str | None) -> None:
+    document = clean_article(_article("\n".join([title, *BODY_FR])), ["fr"])
+    assert document is not None
+    assert document.paragraphs[0] == (kept or title)
+    assert document.meta.get("site") == site
+
+
+def test_cross_document_boilerplate_and_rejections() -> None:
+    menu = "Accueil > Monde > Asie centrale"
+    promo = "Retrouvez toute l’actualité internationale sur notre site et nos applications."
+    shared = "Le sommet annuel de l’OCS se tiendra à Astana au mois de juillet prochain."
+    articles = [
+        _article(f"{menu}\n{BODY_FR[0]}\n{shared}\n{promo}", "a"),
+        _article(f"{menu}\nLa RATS coordonne la lutte antiterroriste des pays membres.\n{shared}\n"
+                 f"{promo}", "b"),
+        _article(f"Le président russe a plaidé pour une coopération plus étroite.\n{promo}", "c"),
+        _article(f"{menu}\n{BODY_FR[0]}\n{shared}\n{promo}", "a-copy"),
+        _article("Die Minister haben vereinbart, sich nächste Woche in Genf wieder zu "
+                 "treffen, um über die Sicherheit zu sprechen.", "de"),
+        _article("Partager\nCommentaires\n0\nS’abonner", "furniture"),
+        _article("12 345\n2024", "digits"),
+    ]
+    documents, rejected = clean_articles(articles, ("fr", "ar"))
+    assert [(d.id, d.paragraphs, d.removed) for d in documents] == [
+        ("a", [BODY_FR[0], shared], {"cross_document": 2}),
+        ("b", ["La RATS coordonne la lutte antiterroriste des pays membres.", shared],
+         {"cross_document": 2}),
+        ("c", ["Le président russe a plaidé pour une coopération plus étroite."],
+         {"cross_document": 1}),
+    ]
+    assert [(a.id, reason) for a, reason in rejected] == [
+        ("a-copy", "duplicate of article a"),
+        ("de", "language de not in fr, ar"),
+        ("furniture", "empty after cleaning"),
+        ("digits", "no identifiable language"),
+    ]
+    assert clean_article(articles[4], ("fr", "ar")) is None
+
+
+def test_duplicates_after_normalisation() -> None:
+    line = "ووفقا للبيان الصحفي، فإن التوترات الجيوسياسية المتزايدة شكلت تحديات فريدة."
+    variant = "ووفقًا للبيان الصحفي، فإن التوترات الجيوسيـاسية المتزايدة شكلت تحديات فريدة."
+    other = "وشدد المشاركون كذلك على الحاجة إلى تطوير إضافي للتدابير المشتركة."
+    document = clean_article(_article(f"{line}\n\n{other}\n\n{variant}"), ("fr", "ar"))
+    assert document is not None
+    assert (document.paragraphs, document.removed) == ([line, other], {"duplicate": 1})
+
+
+def test_paragraphs_stay_faithful() -> None:
+    decomposed = unicodedata.normalize("NFD", "Le président a déclaré\u202f: « Nous partons. »")
+    document = clean_article(_article(f"  {decomposed}  \n{BODY_FR[0]}"), ["fr"])
+    assert document is not None
+    assert document.paragraphs[0] == "Le président a déclaré\u202f: « Nous partons. »"
+
+
+def test_huge_document_without_punctuation_is_linear() -> None:
+    words = ["coopération", "sécurité", "régionale", "terrorisme", "Tachkent", "sommet"]
+    text = " ".join(words[i % len(words)] for i in range(30_000))
+    assert len(text) > 200_000
+    start = time.perf_counter()
+    document = clean_article(_article(text), ("fr", "ar"))
+    assert time.perf_counter() - start < 3.0
+    assert document is not None
+    assert document.paragraphs == [text]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "key"),
+    [
+        ("l’OCS et « la CEI »", "fr", "l'OCS et \" la CEI \""),
+        ("3,5\u202f% des voix", "fr", "3,5% des voix"),
+        ("Il a dit\u00a0: oui", "fr", "Il a dit: oui"),
+        ("مـــرحبا", "ar", "مرحبا"),
+        ("ﻻ ﺑﺴﻢ", "ar", "لا بسم"),
+        ("وفقًا لبيان صحفي", "ar", "وفقا لبيان صحفي"),
+        ("عام ٢٠٢٤", "ar", "عام 2024"),
+        ("“التطرف المتزايد”، وفقًا", "ar", "\"التطرف المتزايد\"، وفقا"),
+    ],
+)
+def test_normalise_for_matching(text: str, lang: str, key: str) -> None:
+    assert normalise_for_matching(text, lang) == key

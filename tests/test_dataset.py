@@ -1,0 +1,85 @@
+"""The dataset directory: schema, atomic replacement, loading with ``datasets``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from datasets import load_dataset
+
+from align.dataset import REPORT_FILE, load_splits, read_report, to_dataset, write_dataset_dir
+from align.errors import InputError
+from align.records import Segment
+
+LANGUAGES = ("fr", "ar")
+
+
+def segment(number: int, **scores: float) -> Segment:
+    return Segment(
+        id=f"seg{number}",
+        src=f"La conférence a débuté mercredi {number}.",
+        tgt=f"انطلق المؤتمر يوم الأربعاء {number}.",
+        src_doc="000",
+        tgt_doc="001",
+        src_sentences=(number,),
+        tgt_sentences=(number, number + 1),
+        alignment="1-2",
+        similarity=0.8,
+        scores=dict(scores),
+    )
+
+
+def test_rows_carry_translation_and_indices() -> None:
+    dataset = to_dataset([segment(0, bt_chrf=51.5), segment(1, bt_chrf=40.0)], LANGUAGES)
+    assert dataset.column_names == [
+        "id", "translation", "fr_doc", "ar_doc", "fr_sentences", "ar_sentences",
+        "alignment", "similarity", "bt_chrf",
+    ]
+    assert dataset.features["translation"].languages == ["ar", "fr"]
+    row = dataset[1]
+    assert row["translation"] == {"ar": "انطلق المؤتمر يوم الأربعاء 1.", "fr": "La conférence a débuté mercredi 1."}
+    assert row["ar_sentences"] == [1, 2]
+    assert row["bt_chrf"] == pytest.approx(40.0)
+
+
+def test_empty_dataset_keeps_the_schema() -> None:
+    dataset = to_dataset([], LANGUAGES)
+    assert len(dataset) == 0
+    assert "translation" in dataset.features and "fr_sentences" in dataset.features
+
+
+def test_written_dir_loads_with_load_dataset(tmp_path) -> None:
+    out = write_dataset_dir(
+        tmp_path / "corpus", {"train": [segment(0), segment(1)], "test": [segment(5)]},
+        LANGUAGES, "---\nlicense: other\n---\n# Corpus\n", {"signature": {"n": 1}},
+    )
+    train = load_dataset(str(out), split="train")
+    assert [row["id"] for row in train] == ["seg0", "seg1"]
+    assert len(load_splits(out)["test"]) == 1
+    assert read_report(out) == {"signature": {"n": 1}}
+    assert (out / "README.md").read_text(encoding="utf-8").startswith("---\nlicense: other")
+
+
+def test_rewrite_replaces_the_old_shards(tmp_path) -> None:
+    out = tmp_path / "corpus"
+    write_dataset_dir(out, {"train": [segment(0)], "test": [segment(1)]}, LANGUAGES, "#", {})
+    write_dataset_dir(out, {"train": [segment(2)]}, LANGUAGES, "#", {})
+    assert sorted(p.name for p in (out / "data").iterdir()) == ["train-00000-of-00001.parquet"]
+    assert [p.name for p in tmp_path.iterdir()] == ["corpus"]  # no staging dir left behind
+
+
+def test_a_failed_write_keeps_the_previous_dataset(tmp_path) -> None:
+    out = tmp_path / "corpus"
+    write_dataset_dir(out, {"train": [segment(0)]}, LANGUAGES, "#", {"build": 1})
+    with pytest.raises(TypeError):
+        write_dataset_dir(out, {"train": [segment(1)]}, LANGUAGES, "#", {"bad": object()})
+    assert json.loads((out / REPORT_FILE).read_text())["build"] == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["corpus"]
+
+
+def test_refuses_to_replace_a_directory_it_did_not_write(tmp_path) -> None:
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "thesis.tex").write_text("precious")
+    with pytest.raises(InputError, match="holds no align dataset"):
+        write_dataset_dir(tmp_path / "notes", {"train": []}, LANGUAGES, "#", {})
+    assert (tmp_path / "notes" / "thesis.tex").read_text() == "precious"

@@ -1,0 +1,86 @@
+"""Document pairing: translations are paired, topical neighbours are not."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from align.clean import clean_articles
+from align.ingest import read_articles
+from align.pairing import (
+    PairingConfig,
+    length_agreement,
+    number_overlap,
+    numbers_in,
+    pair_documents,
+    sentence_coverage,
+)
+from align.records import Document
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Les autorités de 20 États membres, le 16 août 2024.", {"20", "16", "2024"}),
+        ("تمثل ٢٠ دولة عضو في عام ۲۰۲۴", {"20", "2024"}),
+        ("Un taux de 3,5 % puis 1.250 personnes.", {"3.5", "1.250"}),
+        ("Aucun chiffre ici.", set()),
+    ],
+)
+def test_numbers_in_normalises_digits(text: str, expected: set[str]) -> None:
+    assert numbers_in(text) == expected
+
+
+def test_number_overlap_is_jaccard_with_neutral_default() -> None:
+    assert number_overlap("20 États en 2024", "٢٠ دولة في 2024") == 1.0
+    assert number_overlap("20 États", "30 دولة") == 0.0
+    assert number_overlap("sans chiffres", "بدون أرقام") == 0.5
+
+
+def test_length_agreement_uses_the_expected_ratio() -> None:
+    assert length_agreement("a" * 100, "b" * 80, char_ratio=0.8) == pytest.approx(1.0)
+    assert length_agreement("a" * 100, "b" * 40, char_ratio=0.8) == pytest.approx(0.5)
+    assert length_agreement("", "b", char_ratio=0.8) == 0.0
+
+
+def test_sentence_coverage_is_mean_best_match_both_ways() -> None:
+    eye = np.eye(3, dtype=np.float32)
+    assert sentence_coverage(eye, eye) == pytest.approx(1.0)
+    assert sentence_coverage(eye[:1], eye) == pytest.approx((1.0 + 1 / 3) / 2)
+    assert sentence_coverage(eye[:0], eye) == 0.0
+
+
+def test_seeds_pair_the_story_and_leave_related_articles_unpaired(seeds_dir, embedder) -> None:
+    documents, _ = clean_articles(read_articles(seeds_dir), ("fr", "ar"))
+    french = [d for d in documents if d.lang == "fr"]
+    arabic = [d for d in documents if d.lang == "ar"]
+    pairs, unpaired = pair_documents(french, arabic, embedder)
+    assert [(p.src.id[:3], p.tgt.id[:3]) for p in pairs] == [("000", "001")]
+    assert pairs[0].number_overlap == 1.0  # "20" is the only number of both
+    assert sorted(u.document.id[:3] for u in unpaired) == ["002", "003", "004"]
+    for u in unpaired:
+        assert u.best_match == arabic[0].id
+        assert u.best_score < PairingConfig().threshold < pairs[0].score
+        assert "scored" in u.reason
+
+
+def test_one_language_collection_pairs_nothing(embedder) -> None:
+    french = [Document("a", "fr", ["Le chat dort sur le canapé."])]
+    pairs, unpaired = pair_documents(french, [], embedder)
+    assert pairs == []
+    assert [(u.document.id, u.reason) for u in unpaired] == [
+        ("a", "no target-language document in the collection")
+    ]
+
+
+def test_pairs_are_one_to_one(embedder) -> None:
+    story_fr = ["Le président a visité l'usine de Lyon lundi.", "Il a annoncé 300 emplois."]
+    story_ar = ["زار الرئيس مصنع ليون يوم الاثنين.", "وأعلن عن 300 وظيفة."]
+    other_fr = ["La pluie tombe sur Paris depuis trois jours.", "Les rivières montent."]
+    french = [Document("fr1", "fr", story_fr), Document("fr2", "fr", other_fr)]
+    arabic = [Document("ar1", "ar", story_ar), Document("ar2", "ar", story_ar)]
+    pairs, unpaired = pair_documents(french, arabic, embedder)
+    assert [(p.src.id, p.tgt.id) for p in pairs] == [("fr1", "ar1")]
+    left = {u.document.id: u.reason for u in unpaired}
+    assert set(left) == {"fr2", "ar2"}
+    assert "was paired with a better match" in left["ar2"]
