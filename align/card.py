@@ -258,11 +258,14 @@ _COLUMNS = {
     "id": "stable segment id (hash of the document ids and texts)",
     "translation": "the segment in both languages",
     "alignment": "bead type, source sentence count first (e.g. `1-2`)",
-    "similarity": "embedding similarity of the two sides",
-    "bt_chrf": "chrF of the back-translated target against the source",
-    "bt_bleu": "BLEU of the back-translated target against the source",
-    "length_ratio": "character length ratio of the two sides",
-    "score": "combined quality score",
+    "similarity": "cosine of the sentence embeddings of the two sides",
+    "bt_chrf": "chrF (0–1) of the back-translated target against the source",
+    "bt_bleu": "BLEU (0–1) of the back-translated target against the source",
+    "bt_chrf_rev": "chrF (0–1) of the translated source against the target",
+    "bt_bleu_rev": "BLEU (0–1) of the translated source against the target",
+    "length_ratio": "shorter over longer side, in characters",
+    "score": "combined quality score in [0, 1], about the probability of a translation",
+    "rejected_by": "the filter that rejected the segment (rejected split only)",
 }
 
 
@@ -272,6 +275,7 @@ def _structure(info: CardInfo) -> str:
     for lang in (src, tgt):
         described[f"{lang}_doc"] = f"id of the {lang} document"
         described[f"{lang}_sentences"] = f"indices of the {lang} sentences in their document"
+        described[f"lang_{lang}"] = f"language-identification confidence that the {lang} side is {lang}"
     names = list(info.example) if info.example else list(described)
     rows = [(f"`{n}`", described.get(n, "score")) for n in names]
     text = "## Dataset structure\n\n" + _table(("column", "meaning"), rows)

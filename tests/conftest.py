@@ -64,7 +64,7 @@ def write_sample_dataset(out: Path, splits: dict | None = None) -> Path:
     })
     segments = {
         split: [Segment(f"{split}-{i}", fr, ar, fd, ad, fs, as_, kind, sim,
-                        {"bt_chrf": round(40 + 50 * sim, 1)})
+                        {"bt_chrf": round(0.4 + 0.5 * sim, 3)})
                 for i, (fd, ad, fs, as_, kind, sim, fr, ar) in enumerate(rows)]
         for split, rows in (splits or SAMPLE_SEGMENTS).items()
     }
@@ -140,4 +140,7 @@ def build_tiny_marian(out: Path, seeds: Path = SEEDS) -> Path:
 @pytest.fixture(scope="session")
 def tiny_marian(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Directory of a tiny random MarianMT model: real loading, batching and decoding, fast."""
+    import torch
+
+    torch.set_num_threads(1)  # tiny matrices: threads only add contention on a busy machine
     return build_tiny_marian(tmp_path_factory.mktemp("tiny-marian"))

@@ -56,7 +56,7 @@ def test_tmx_header_and_scores(sample_dataset, tmp_path):
         "x-fr_doc": "fr2",
         "x-ar_doc": "ar2",
         "x-similarity": "0.78",
-        "x-bt_chrf": "79",
+        "x-bt_chrf": "0.79",
     }
     lang = "{http://www.w3.org/XML/1998/namespace}lang"
     assert [(t.attrib[lang], t.findtext("seg")) for t in tu.findall("tuv")] == [
@@ -77,7 +77,7 @@ def test_tsv_has_a_header_and_the_scores(sample_dataset, tmp_path):
     export_dataset(sample_dataset, "tsv", tmp_path / "rt.tsv")
     lines = (tmp_path / "rt.tsv").read_text(encoding="utf-8").splitlines()
     assert lines[0] == "id\tfr\tar\talignment\tsimilarity\tbt_chrf\tfr_doc\tar_doc"
-    assert lines[2].split("\t") == ["train-1", FR1, AR1, "2-1", "0.71", "75.5", "fr1", "ar1"]
+    assert lines[2].split("\t") == ["train-1", FR1, AR1, "2-1", "0.71", "0.755", "fr1", "ar1"]
 
 
 def test_jsonl_keeps_rows_and_scores(sample_dataset, tmp_path):
@@ -93,7 +93,7 @@ def test_jsonl_keeps_rows_and_scores(sample_dataset, tmp_path):
         "ar_sentences": [11],
         "alignment": "1-1",
         "similarity": 0.12,
-        "bt_chrf": 46.0,
+        "bt_chrf": 0.46,
     }
 
 

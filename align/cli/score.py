@@ -1,0 +1,52 @@
+"""``align score``: add back-translation, length, language and combined scores to a dataset."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from align.cli.options import DEFAULT_LANGUAGES, Languages, Quiet, parse_languages
+from align.score_dataset import score_dataset
+from align.translate import DEFAULT_MT_MODEL, MarianTranslator, load_translator
+
+Opt = typer.Option
+
+
+def score(
+    dataset: Annotated[Path, typer.Argument(
+        help="Dataset directory (or parquet file) with a 'translation' column.",
+        show_default=False)],
+    out: Annotated[Path | None, Opt("--out", "-o", help="Write here, not in place.")] = None,
+    mt_model: Annotated[str, Opt(
+        help="MarianMT model (Hub id or directory), target → source language.")
+    ] = DEFAULT_MT_MODEL,
+    reverse_model: Annotated[str | None, Opt(
+        help="MarianMT model, source → target language, for the bt_*_rev scores.")] = None,
+    translations: Annotated[Path | None, Opt(
+        help='Precomputed target → source translations: JSONL of {"text", "translation"}.')
+    ] = None,
+    no_mt: Annotated[bool, Opt("--no-mt", help="Skip the back-translation scores.")] = False,
+    device: Annotated[str | None, Opt(help="torch device (default: cuda if available).")] = None,
+    batch_size: Annotated[int, Opt(min=1, help="Sentences per translation batch.")] = 32,
+    beam_size: Annotated[int, Opt(min=1, help="Beam size of the translation search.")] = 4,
+    max_length: Annotated[int, Opt(min=8, help="Longest input and output, in tokens.")] = 256,
+    languages: Languages = DEFAULT_LANGUAGES,
+    quiet: Quiet = False,
+) -> None:
+    """Score every segment of a dataset; scores are stored, filtering decides later.
+
+    Example: align score build/seeds --out build/seeds-scored
+             align score build/seeds --translations mt.ar-fr.jsonl
+    """
+    options = dict(device=device, batch_size=batch_size, beam_size=beam_size,
+                   max_length=max_length, progress=not quiet)
+    translator = None if no_mt else load_translator(mt_model, translations, **options)
+    reverse = MarianTranslator(reverse_model, **options) if reverse_model and not no_mt else None
+    summary = score_dataset(dataset, out, translator, reverse, parse_languages(languages))
+    means = ", ".join(f"{name} {value:.3f}" for name, value in summary["mean"].items())
+    Console(stderr=True).print(
+        f"{out or dataset}: scored {summary['rows']} segments; mean {means}", highlight=False
+    )
