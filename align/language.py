@@ -145,8 +145,11 @@ def identify(text: str, languages: Sequence[str] | None = None) -> tuple[str, fl
     if letters < MIN_LETTERS:
         return _by_script(script, share, languages)
     allowed = frozenset(languages) if languages else None
-    lang, confidence = _identifier(allowed).classify(sample)
-    return _MACROLANGUAGE.get(lang, lang), float(confidence)
+    totals: Counter[str] = Counter()
+    for label, probability in _identifier(allowed).rank(sample):
+        totals[_MACROLANGUAGE.get(label, label)] += float(probability)  # arz, ary count as ar
+    lang, confidence = totals.most_common(1)[0]
+    return lang, min(confidence, 1.0)
 
 
 def line_language(text: str) -> tuple[str, float]:
