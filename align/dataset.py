@@ -146,15 +146,26 @@ def read_report(dataset_dir: str | Path) -> dict[str, Any]:
 
 
 def load_splits(dataset_dir: str | Path) -> Any:
-    """Load every split of a dataset directory as a ``datasets.DatasetDict``."""
-    from datasets import load_dataset
+    """Load every split of a dataset directory as a ``datasets.DatasetDict``.
+
+    Unlike ``load_dataset``, this also loads a split with no rows (a build that found no
+    pair), with its full schema.
+    """
+    import pyarrow.parquet as pq
+    from datasets import Dataset, DatasetDict, Features
 
     directory = Path(dataset_dir)
     shards = sorted((directory / "data").glob("*.parquet"))
     if not shards:
         raise InputError(directory, "holds no data/*.parquet shards")
-    files = {path.name.split("-")[0]: str(path) for path in shards}
-    return load_dataset("parquet", data_files=files)
+    splits = {}
+    for path in shards:
+        table = pq.read_table(path)
+        features = Features.from_arrow_schema(table.schema)
+        splits[path.name.split("-")[0]] = Dataset.from_dict(
+            table.to_pydict(), features=features
+        )
+    return DatasetDict(splits)
 
 
 def _replace_dir(staging: Path, out: Path) -> None:

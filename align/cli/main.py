@@ -7,6 +7,15 @@ import sys
 import typer
 from rich.console import Console
 
+from align.cli.build import build
+from align.cli.evaluate import register as register_evaluation
+from align.cli.sentences import sentences
+from align.cli.export import export
+from align.cli.pair import pair
+from align.cli.push import push
+from align.cli.report import report
+from align.cli.score import score
+from align.cli.show import show
 from align.errors import AlignError
 
 app = typer.Typer(
@@ -17,28 +26,29 @@ app = typer.Typer(
     add_completion=False,
 )
 
+app.command()(build)
+register_evaluation(app)
+app.command()(sentences)
+app.command()(pair)
+app.command()(show)
+app.command()(report)
+app.command()(push)
+app.command()(export)
+app.command()(score)
+
 stderr = Console(stderr=True)
 
 
 def main() -> None:
-    """Run the CLI; known errors become one-line messages and exit code 1."""
+    """Run the CLI; known errors become one-line messages and exit code 1.
+
+    Usage errors are typer's: a message and exit code 2.
+    """
     try:
-        app(standalone_mode=False)
+        app()
     except AlignError as error:
         stderr.print(f"[bold red]error:[/] {error}", highlight=False)
-        sys.exit(1)
-    except typer.Abort:
-        stderr.print("aborted")
         sys.exit(1)
     except KeyboardInterrupt:
         stderr.print("interrupted")
         sys.exit(130)
-    except Exception as error:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(error, click.exceptions.ClickException):
-            error.show()
-            sys.exit(error.exit_code)
-        if isinstance(error, click.exceptions.Exit):
-            sys.exit(error.exit_code)
-        raise

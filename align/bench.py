@@ -1,0 +1,98 @@
+"""Shared pieces of the alignment benchmarks: the Gale–Church baseline and result tables."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from align.errors import ConfigError, InputError
+from align.evaluate import Counts, Scores, count_matches, parse_alignments
+from align.records import Alignment
+
+Aligner = Callable[[Sequence[str], Sequence[str]], list[Alignment]]
+
+# Strict / lax F1 on Text+Berg de–fr test0..6 as published (Thompson & Koehn 2019, Liu & Zhu
+# 2022, Steingrímsson et al. 2023); Gale–Church as reported by Thompson & Koehn.
+PUBLISHED_TEXTBERG: dict[str, tuple[float, float | None]] = {
+    "Gale–Church": (0.68, None),
+    "Vecalign": (0.902, 0.986),
+    "SentAlign": (0.932, None),
+    "Bertalign": (0.936, 0.989),
+}
+
+
+@dataclass(frozen=True)
+class SystemResult:
+    """Scores and time of one aligner over a benchmark: per document and pooled."""
+
+    system: str
+    overall: Scores
+    documents: dict[str, Scores]
+    seconds: float
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "system": self.system,
+            "seconds": round(self.seconds, 2),
+            "overall": asdict(self.overall),
+            "documents": {name: asdict(s) for name, s in self.documents.items()},
+        }
+
+
+def gale_church(src: Sequence[str], tgt: Sequence[str]) -> list[Alignment]:
+    """Length-based baseline (package ``galechurch``), as alignment beads."""
+    try:
+        import galechurch
+    except ImportError as error:  # optional dependency
+        raise ConfigError(
+            "the Gale–Church baseline needs the galechurch package: pip install 'align[baselines]'"
+        ) from error
+
+    if not src or not tgt:
+        return [Alignment((i,), ()) for i in range(len(src))] + [
+            Alignment((), (j,)) for j in range(len(tgt))
+        ]
+    return parse_alignments(galechurch.align(list(src), list(tgt)).to_pharaoh_lines())
+
+
+def run_system(
+    system: str,
+    aligner: Aligner,
+    documents: Sequence[tuple[str, Sequence[str], Sequence[str], Sequence[Alignment]]],
+) -> SystemResult:
+    """Align every (name, source, target, gold) document and score it against its gold."""
+    per_document, total, start = {}, Counts(), time.perf_counter()
+    for name, src, tgt, gold in documents:
+        counts = count_matches(gold, aligner(src, tgt))
+        per_document[name] = Scores.from_counts(counts)
+        total = total + counts
+    return SystemResult(
+        system, Scores.from_counts(total), per_document, time.perf_counter() - start
+    )
+
+
+def read_lines(path: Path) -> list[str]:
+    """Lines of a UTF-8 text file, without line ends."""
+    try:
+        return Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(path, f"cannot read ({error})") from None
+
+
+def format_table(results: Sequence[SystemResult], per_document: bool = True) -> str:
+    """Plain-text table: strict and lax P/R/F1 and time, per document then overall."""
+    head = f"{'system':<14}{'document':<12}{'P strict':>9}{'R strict':>9}{'F1 strict':>10}"
+    head += f"{'P lax':>8}{'R lax':>8}{'F1 lax':>8}{'seconds':>9}"
+    lines = [head]
+    for result in results:
+        rows = list(result.documents.items()) if per_document else []
+        for name, s in [*rows, ("overall", result.overall)]:
+            seconds = f"{result.seconds:9.1f}" if name == "overall" else ""
+            lines.append(
+                f"{result.system:<14}{name:<12}{s.precision_strict:9.3f}{s.recall_strict:9.3f}"
+                f"{s.f1_strict:10.3f}{s.precision_lax:8.3f}{s.recall_lax:8.3f}{s.f1_lax:8.3f}"
+                f"{seconds}"
+            )
+    return "\n".join(lines)

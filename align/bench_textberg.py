@@ -1,0 +1,63 @@
+"""Text+Berg de–fr benchmark (Sennrich & Volk 2010 gold, as used by Vecalign and Bertalign)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from align.aligner import AlignConfig, align_sentences
+from align.bench import (
+    PUBLISHED_TEXTBERG,
+    SystemResult,
+    format_table,
+    gale_church,
+    read_lines,
+    run_system,
+)
+from align.embed import Embedder
+from align.errors import InputError
+from align.evaluate import read_alignments
+from align.records import Alignment
+
+TEST_DOCUMENTS = tuple(f"test{i}" for i in range(7))
+
+
+def load_textberg(
+    data: Path, names: tuple[str, ...] = TEST_DOCUMENTS
+) -> list[tuple[str, list[str], list[str], list[Alignment]]]:
+    """Read ``NAME.de``, ``NAME.fr`` (one sentence per line) and gold ``NAME.defr``."""
+    data = Path(data)
+    if not data.is_dir():
+        raise InputError(
+            data, "not a directory; expected the Text+Berg files test0.de ... test6.defr"
+        )
+    documents = []
+    for name in names:
+        paths = [data / f"{name}.{ext}" for ext in ("de", "fr", "defr")]
+        missing = [p.name for p in paths if not p.is_file()]
+        if missing:
+            raise InputError(data, f"missing {', '.join(missing)}")
+        documents.append(
+            (name, read_lines(paths[0]), read_lines(paths[1]), read_alignments(paths[2]))
+        )
+    return documents
+
+
+def textberg_benchmark(
+    data: Path,
+    embedder: Embedder,
+    config: AlignConfig | None = None,
+    names: tuple[str, ...] = TEST_DOCUMENTS,
+) -> list[SystemResult]:
+    """Our aligner and the Gale–Church baseline on the Text+Berg documents ``names``."""
+    documents, config = load_textberg(data, names), config or AlignConfig()
+    ours = run_system("align", lambda s, t: align_sentences(s, t, embedder, config), documents)
+    return [ours, run_system("Gale–Church", gale_church, documents)]
+
+
+def textberg_report(results: list[SystemResult]) -> str:
+    """Measured table followed by the published numbers for comparison."""
+    published = "\n".join(
+        f"  {name:<12} strict F1 {strict:.3f}" + (f"  lax F1 {lax:.3f}" if lax else "")
+        for name, (strict, lax) in PUBLISHED_TEXTBERG.items()
+    )
+    return f"{format_table(results)}\n\npublished (test0..6):\n{published}"

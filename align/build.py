@@ -1,0 +1,134 @@
+"""``build``: a collection or a recipe in, a dataset directory out.
+
+Runs the pipeline (align.pipeline), splits the kept segments by document pair, and
+writes the shards, the dataset card and the build report in one atomic step.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from align.card import CardInfo, corpus_stats, render_card
+from align.dataset import score_columns, segments_to_rows, write_dataset_dir
+from align.embed import Embedder
+from align.filters import apply_filters
+from align.pipeline import BuildConfig, BuildResult, Progress, build_corpus
+from align.recipe import Recipe, load_recipe
+from align.records import Segment
+from align.report import build_report, build_signature
+from align.scoring import score_segments
+from align.splits import assign_splits
+from align.translate import Translator
+
+
+def is_recipe(path: str | Path) -> bool:
+    return Path(path).suffix == ".toml"
+
+
+def recipe_for(input_path: str | Path, config: BuildConfig) -> Recipe:
+    """The recipe of an ad-hoc build of a folder or file: named after it, license unknown."""
+    path = Path(input_path)
+    languages = config.languages
+    name = re.sub(r"[^a-z0-9._-]+", "-", path.resolve().name.lower()).strip("-._") or "corpus"
+    return Recipe(
+        path=path,
+        name=name,
+        pretty_name=f"{name} ({'–'.join(languages)} parallel segments)",
+        description=f"Sentence-aligned {' and '.join(languages)} segments built by align "
+        f"from the articles in {path.name}.",
+        inputs=(path,),
+        license="unknown",
+        languages=languages,
+        filters=config.filters,
+    )
+
+
+def config_for(recipe: Recipe, base: BuildConfig) -> BuildConfig:
+    """``base`` with the recipe's languages and the pipeline options the recipe sets."""
+    options = recipe.pipeline
+    align = base.align
+    if options.max_alignment_size is not None:
+        align = replace(align, max_size=options.max_alignment_size)
+    if options.deletion_penalty is not None:
+        align = replace(align, deletion_penalty=options.deletion_penalty)
+    pairing = base.pairing
+    if options.pairing_threshold is not None:
+        pairing = replace(pairing, threshold=options.pairing_threshold)
+    return replace(
+        base,
+        languages=recipe.languages,
+        embedder=options.embedder or base.embedder,
+        align=align,
+        pairing=pairing,
+        filters=recipe.filters,
+    )
+
+
+def split_segments(
+    result: BuildResult, kept: Sequence[Segment], recipe: Recipe
+) -> dict[str, list[Segment]]:
+    """Kept segments per split, drawn by document pair so no article straddles two splits."""
+    pair_ids = [f"{p.pair.src.id}|{p.pair.tgt.id}" for p in result.pairs]
+    drawn = assign_splits(pair_ids, recipe.splits, recipe.seed)
+    splits: dict[str, list[Segment]] = {"train": []}
+    for segment in kept:
+        splits.setdefault(drawn[f"{segment.src_doc}|{segment.tgt_doc}"], []).append(segment)
+    return splits
+
+
+def build(
+    input_path: str | Path,
+    out_dir: str | Path,
+    config: BuildConfig = BuildConfig(),
+    embedder: Embedder | None = None,
+    translator: Translator | None = None,
+    keep_rejected: bool = False,
+    overwrite: bool = True,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Build a dataset directory from articles or a recipe; returns the build report.
+
+    Segments are scored (with back-translation when a ``translator`` is given) and
+    filtered; ``keep_rejected`` writes the rejected ones to a ``rejected`` split with the
+    name of the filter that rejected each.
+    """
+    if is_recipe(input_path):
+        recipe = load_recipe(input_path)
+        config = config_for(recipe, config)
+    else:
+        recipe = recipe_for(input_path, config)
+    result = build_corpus(recipe.inputs, config, embedder, progress)
+    scored = score_segments(result.segments, translator, languages=config.languages)
+    kept, rejected, filter_counts = apply_filters(scored, config.filters)
+    splits = split_segments(result, kept, recipe)
+    if keep_rejected:
+        splits["rejected"] = [replace(s, rejected_by=reason) for s, reason in rejected]
+    signature = build_signature(
+        config,
+        embedder=embedder.name if embedder else config.embedder,
+        translator=translator.name if translator else None,
+        seed=recipe.seed,
+        recipe=str(recipe.path) if is_recipe(recipe.path) else None,
+    )
+    sizes = {name: len(segments) for name, segments in splits.items()}
+    report = build_report(result, sizes, filter_counts, signature)
+    stats = corpus_stats(splits, config.languages)
+    info = CardInfo.from_recipe(
+        recipe, stats, signature, filter_counts=filter_counts, stage_counts=report["counts"],
+        example=_example(splits, config.languages),
+    )
+    write_dataset_dir(out_dir, splits, config.languages, render_card(info), report, overwrite)
+    return report
+
+
+def _example(splits: dict[str, list[Segment]], languages: Sequence[str]) -> dict[str, Any] | None:
+    """The first kept row, as the dataset stores it, for the card's structure section."""
+    first = next((segments[:1] for segments in splits.values() if segments), [])
+    if not first:
+        return None
+    rows = segments_to_rows(first, languages, score_columns(first))
+    return {name: values[0] for name, values in rows.items()}

@@ -1,0 +1,100 @@
+"""``align eval`` (score alignments against gold) and ``align bench`` (benchmarks)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from align.cli.options import EmbedderName
+from align.embed import DEFAULT_EMBEDDER, load_embedder
+
+bench_app = typer.Typer(help="Alignment benchmarks on public gold data.", no_args_is_help=True)
+AsJson = typer.Option(False, "--json", help="Print JSON instead of a table.")
+Data = typer.Option(
+    ..., "--data", help="Directory holding the benchmark files.", show_default=False
+)
+
+
+def evaluate(
+    gold: Annotated[
+        Path, typer.Argument(help="Gold alignment file or directory.", show_default=False)
+    ],
+    pred: Annotated[Path, typer.Argument(help="Predicted file or directory.", show_default=False)],
+    as_json: bool = AsJson,
+) -> None:
+    """Strict and lax precision/recall/F1 of Vecalign-format alignments (as Vecalign's score.py).
+
+    Directories are matched file by file on the gold file names.
+
+    Example: align eval gold/test0.defr pred/test0.defr
+    """
+    from align.evaluate import evaluate_paths
+
+    result = evaluate_paths(gold, pred)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2))
+        return
+    typer.echo(
+        f"{'document':<24}{'P strict':>9}{'R strict':>9}{'F1 strict':>10}"
+        f"{'P lax':>8}{'R lax':>8}{'F1 lax':>8}"
+    )
+    rows = [(d.name, d.scores) for d in result.documents] + [("overall", result.overall)]
+    for name, s in rows:
+        typer.echo(
+            f"{name:<24}{s.precision_strict:9.3f}{s.recall_strict:9.3f}{s.f1_strict:10.3f}"
+            f"{s.precision_lax:8.3f}{s.recall_lax:8.3f}{s.f1_lax:8.3f}"
+        )
+
+
+@bench_app.command("textberg")
+def textberg(
+    data: Path = Data, embedder: EmbedderName = DEFAULT_EMBEDDER, as_json: bool = AsJson
+) -> None:
+    """Text+Berg de–fr test0..6: our aligner vs Gale–Church, next to published numbers.
+
+    Example: align bench textberg --data textberg-de-fr
+    """
+    from align.bench_textberg import textberg_benchmark, textberg_report
+
+    results = textberg_benchmark(data, load_embedder(embedder))
+    if as_json:
+        typer.echo(json.dumps([r.to_dict() for r in results], indent=2))
+    else:
+        typer.echo(textberg_report(results))
+
+
+@bench_app.command("ntrex")
+def ntrex(
+    data: Path = Data, embedder: EmbedderName = DEFAULT_EMBEDDER, as_json: bool = AsJson
+) -> None:
+    """NTREX-128 fr–ar: alignment of damaged documents vs Gale–Church, and document pairing.
+
+    Example: align bench ntrex --data ntrex128
+    """
+    from align.bench import format_table
+    from align.bench_ntrex import alignment_benchmark, pairing_benchmark
+
+    model = load_embedder(embedder)
+    results, pairing = alignment_benchmark(data, model), pairing_benchmark(data, model)
+    summary = {**asdict(pairing), "precision": pairing.precision, "recall": pairing.recall}
+    if as_json:
+        typer.echo(
+            json.dumps({"alignment": [r.to_dict() for r in results], "pairing": summary}, indent=2)
+        )
+        return
+    typer.echo(format_table(results, per_document=False))
+    typer.echo(
+        f"\npairing: precision {pairing.precision:.3f}, recall {pairing.recall:.3f} "
+        f"({pairing.correct} correct of {pairing.pairs_found} pairs; "
+        f"{pairing.withheld} French documents without counterpart)"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``eval`` and ``bench`` to the main command."""
+    app.command("eval")(evaluate)
+    app.add_typer(bench_app, name="bench")

@@ -1,0 +1,57 @@
+"""``align pair``: which articles translate each other."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from align.cli.options import DEFAULT_LANGUAGES, EmbedderName, InputPath, Languages, parse_languages
+from align.embed import DEFAULT_EMBEDDER, load_embedder
+from align.pipeline import BuildConfig, collect_documents, pair_collection
+
+
+def pair(
+    input_path: InputPath,
+    languages: Languages = DEFAULT_LANGUAGES,
+    embedder: EmbedderName = DEFAULT_EMBEDDER,
+    threshold: float | None = typer.Option(None, help="Minimum pair score (default: tuned)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
+) -> None:
+    """Pair the articles of a collection that translate each other.
+
+    Example: align pair seeds
+    """
+    config = BuildConfig(languages=parse_languages(languages), embedder=embedder)
+    if threshold is not None:
+        config = replace(config, pairing=replace(config.pairing, threshold=threshold))
+    documents, rejected = collect_documents(input_path, config.languages)
+    pairs, unpaired = pair_collection(documents, config, load_embedder(config.embedder))
+    src, tgt = config.languages
+    if as_json:
+        typer.echo(json.dumps({
+            "pairs": [{src: p.src.id, tgt: p.tgt.id, "score": round(p.score, 4)} for p in pairs],
+            "unpaired": [{"id": u.document.id, "lang": u.document.lang, "reason": u.reason}
+                         for u in unpaired],
+            "rejected": [{"id": i, "reason": r} for i, r in rejected],
+        }, ensure_ascii=False, indent=2))
+        return
+    console = Console()
+    table = Table(title=f"{len(pairs)} document pairs")
+    for column in (src, tgt, "score", "coverage", "numbers", "length"):
+        table.add_column(column)
+    for p in pairs:
+        table.add_row(p.src.id, p.tgt.id, f"{p.score:.3f}", f"{p.similarity:.3f}",
+                      f"{p.number_overlap:.2f}", f"{p.length_ratio:.2f}")
+    console.print(table)
+    others = Table(title=f"{len(unpaired) + len(rejected)} unpaired or rejected")
+    for column in ("id", "lang", "reason"):
+        others.add_column(column)
+    for u in unpaired:
+        others.add_row(u.document.id, u.document.lang, u.reason)
+    for item, reason in rejected:
+        others.add_row(item, "", reason)
+    console.print(others)

@@ -1,0 +1,61 @@
+"""``align sentences``: align the sentences of two documents, print Vecalign format."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from align.cli.options import EmbedderName
+from align.embed import DEFAULT_EMBEDDER, load_embedder
+from align.errors import InputError
+
+
+def _read_sentences(path: Path, lang: str, presplit: bool) -> list[str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(path, f"cannot read ({error})") from None
+    if presplit:
+        return text.splitlines()
+    from align.split import split_document
+
+    return [sentence.text for sentence in split_document(text, lang)]
+
+
+def sentences(
+    src: Annotated[Path, typer.Argument(help="Source document (UTF-8 text).", show_default=False)],
+    tgt: Annotated[Path, typer.Argument(help="Target document (UTF-8 text).", show_default=False)],
+    src_lang: str = typer.Option("fr", "--src-lang", help="Source language code."),
+    tgt_lang: str = typer.Option("ar", "--tgt-lang", help="Target language code."),
+    presplit: bool = typer.Option(False, "--presplit", help="Files hold one sentence per line."),
+    embedder: EmbedderName = DEFAULT_EMBEDDER,
+    max_size: int | None = typer.Option(
+        None, "--max-size", help="Most sentences in one bead, both sides together (default 6)."
+    ),
+    deletion_penalty: float | None = typer.Option(
+        None, "--deletion-penalty", help="Cost of leaving a sentence unaligned (default 0.3)."
+    ),
+) -> None:
+    """Align the sentences of two documents; print one bead per line, Vecalign format.
+
+    Each line holds the source ids, the target ids and the bead score, separated by
+    colons; ids are 0-based and a deletion has an empty side.
+
+    Example: align sentences article.fr.txt article.ar.txt --src-lang fr --tgt-lang ar
+    """
+    from align.aligner import AlignConfig, align_sentences
+
+    config = AlignConfig()
+    if max_size is not None:
+        side = max(max_size - 1, 1)
+        config = replace(config, max_size=max_size, max_src=side, max_tgt=side)
+    if deletion_penalty is not None:
+        config = replace(config, deletion_penalty=deletion_penalty)
+    config.validate()
+    src_sentences = _read_sentences(src, src_lang, presplit)
+    tgt_sentences = _read_sentences(tgt, tgt_lang, presplit)
+    beads = align_sentences(src_sentences, tgt_sentences, load_embedder(embedder), config)
+    typer.echo("\n".join(bead.to_vecalign() for bead in beads))

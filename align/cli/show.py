@@ -1,0 +1,37 @@
+"""``align show``: a built dataset's aligned pairs side by side."""
+
+from __future__ import annotations
+
+import typer
+from rich.console import Console
+
+from align.cli.options import DatasetDir
+from align.dataset import load_splits, read_report
+from align.errors import InputError
+from align.show import pairs_table
+
+
+def show(
+    dataset_dir: DatasetDir,
+    split: str = typer.Option("train", help="Split to show."),
+    limit: int = typer.Option(20, min=1, help="Number of pairs to show."),
+    doc: str | None = typer.Option(None, help="Only the pairs of this document id."),
+    logical: bool = typer.Option(
+        False, "--logical", help="Print Arabic in logical order (terminals that do BiDi)."
+    ),
+) -> None:
+    """Show aligned pairs side by side, right-to-left text readable.
+
+    Example: align show build/seeds --limit 10
+    """
+    languages = tuple(read_report(dataset_dir)["signature"]["config"]["languages"])
+    splits = load_splits(dataset_dir)
+    if split not in splits:
+        raise InputError(dataset_dir, f"no split {split!r} (has {', '.join(splits)})")
+    rows = splits[split]
+    if doc is not None:
+        rows = rows.filter(lambda row: doc in (row[f"{languages[0]}_doc"], row[f"{languages[1]}_doc"]))
+    rows = rows.select(range(min(limit, len(rows))))
+    console = Console()
+    title = f"{dataset_dir} [{split}]: {len(rows)} of {len(splits[split])} pairs"
+    console.print(pairs_table(rows, languages, visual=not logical, width=console.width, title=title))

@@ -1,0 +1,191 @@
+"""The build pipeline: articles → clean documents → pairs → aligned, scored segments.
+
+``align_pair`` is the work on one document pair: a pure function of its inputs, so a
+pair can be processed in a worker process or on another machine. ``build`` runs the
+stages over a collection and writes the dataset directory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from align.aligner import AlignConfig, align_sentences
+from align.clean import clean_articles
+from align.embed import DEFAULT_EMBEDDER, Embedder, load_embedder
+from align.errors import ConfigError, InputError
+from align.filters import FilterConfig
+from align.ingest import read_articles
+from align.pairing import PairingConfig, pair_documents
+from align.records import Alignment, Document, DocumentPair, Segment, Sentence, Unpaired
+from align.split import split_paragraphs
+
+
+@dataclass(frozen=True)
+class BuildConfig:
+    """Everything that decides what a build produces; recorded in the dataset's signature."""
+
+    languages: tuple[str, str] = ("fr", "ar")
+    embedder: str = DEFAULT_EMBEDDER
+    align: AlignConfig = field(default_factory=AlignConfig)
+    pairing: PairingConfig = field(default_factory=PairingConfig)
+    filters: FilterConfig = field(default_factory=FilterConfig)
+
+    def __post_init__(self) -> None:
+        if len(self.languages) != 2 or self.languages[0] == self.languages[1]:
+            raise ConfigError(f"need two different languages, got {list(self.languages)}")
+
+
+@dataclass(slots=True)
+class PairAlignment:
+    """The sentences of one document pair, the alignment found and its segments."""
+
+    pair: DocumentPair
+    src_sentences: list[Sentence]
+    tgt_sentences: list[Sentence]
+    alignments: list[Alignment]
+    segments: list[Segment]
+
+
+def align_pair(pair: DocumentPair, embedder: Embedder, config: AlignConfig) -> PairAlignment:
+    """Split both documents of a pair into sentences, align them, and make the segments.
+
+    A segment's ``similarity`` is the cosine of the embeddings of its two joined texts;
+    deletions are not segments.
+    """
+    src = split_paragraphs(pair.src.paragraphs, pair.src.lang)
+    tgt = split_paragraphs(pair.tgt.paragraphs, pair.tgt.lang)
+    alignments = align_sentences([s.text for s in src], [s.text for s in tgt], embedder, config)
+    beads = [a for a in alignments if not a.is_deletion]
+    src_texts = [" ".join(src[i].text for i in bead.src) for bead in beads]
+    tgt_texts = [" ".join(tgt[i].text for i in bead.tgt) for bead in beads]
+    cosines = (
+        np.einsum("ij,ij->i", embedder.encode(src_texts), embedder.encode(tgt_texts))
+        if beads else np.zeros(0)
+    )
+    segments = [
+        Segment(
+            id=segment_id(pair.src.id, pair.tgt.id, src_text, tgt_text),
+            src=src_text,
+            tgt=tgt_text,
+            src_doc=pair.src.id,
+            tgt_doc=pair.tgt.id,
+            src_sentences=bead.src,
+            tgt_sentences=bead.tgt,
+            alignment=bead.kind,
+            similarity=round(float(cosine), 4),
+        )
+        for bead, src_text, tgt_text, cosine in zip(beads, src_texts, tgt_texts, cosines, strict=True)
+    ]
+    return PairAlignment(pair, src, tgt, alignments, segments)
+
+
+def segment_id(src_doc: str, tgt_doc: str, src: str, tgt: str) -> str:
+    """A stable id: the same documents and texts give the same id in every run."""
+    key = "\t".join((src_doc, tgt_doc, src, tgt))
+    return hashlib.sha1(key.encode()).hexdigest()[:16]
+
+
+@dataclass(slots=True)
+class BuildResult:
+    """What a build found, before anything is written."""
+
+    config: BuildConfig
+    documents: list[Document]
+    pairs: list[PairAlignment]
+    unpaired: list[Unpaired]
+    rejected: list[tuple[str, str]]  # (article id or file, reason)
+    seconds: float = 0.0
+
+    @property
+    def segments(self) -> list[Segment]:
+        return [segment for pair in self.pairs for segment in pair.segments]
+
+    def counts(self) -> dict[str, int]:
+        """Counts per stage, for the build report."""
+        beads = [a for pair in self.pairs for a in pair.alignments]
+        return {
+            "documents": len(self.documents),
+            "rejected_articles": len(self.rejected),
+            "document_pairs": len(self.pairs),
+            "unpaired_documents": len(self.unpaired),
+            "src_sentences": sum(len(p.src_sentences) for p in self.pairs),
+            "tgt_sentences": sum(len(p.tgt_sentences) for p in self.pairs),
+            "segments": sum(not a.is_deletion for a in beads),
+            "deleted_src_sentences": sum(len(a.src) for a in beads if not a.tgt),
+            "deleted_tgt_sentences": sum(len(a.tgt) for a in beads if not a.src),
+        }
+
+    def alignment_types(self) -> dict[str, int]:
+        kinds = Counter(a.kind for pair in self.pairs for a in pair.alignments)
+        return dict(sorted(kinds.items()))
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def collect_documents(
+    inputs: str | Path | Sequence[str | Path], languages: Sequence[str]
+) -> tuple[list[Document], list[tuple[str, str]]]:
+    """Read and clean one or more collections; unreadable files and dropped articles are
+    reported rather than ending the run."""
+    paths = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
+    rejected: list[tuple[str, str]] = []
+
+    def skip(error: InputError) -> None:
+        rejected.append((error.path, error.problem))
+
+    articles = [article for path in paths for article in read_articles(path, on_error=skip)]
+    documents, dropped = clean_articles(articles, languages)
+    rejected += [(article.id, reason) for article, reason in dropped]
+    if not documents:
+        where = paths[0] if len(paths) == 1 else ", ".join(map(str, paths))
+        raise InputError(where, "no usable article: " + (_summary(rejected) or "none found"))
+    return documents, rejected
+
+
+def pair_collection(
+    documents: Sequence[Document], config: BuildConfig, embedder: Embedder
+) -> tuple[list[DocumentPair], list[Unpaired]]:
+    """Pair the source-language documents with the target-language ones."""
+    src_lang, tgt_lang = config.languages
+    return pair_documents(
+        [d for d in documents if d.lang == src_lang],
+        [d for d in documents if d.lang == tgt_lang],
+        embedder,
+        config.pairing,
+    )
+
+
+def build_corpus(
+    inputs: str | Path | Sequence[str | Path],
+    config: BuildConfig = BuildConfig(),
+    embedder: Embedder | None = None,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Run ingest → clean → pair → align over one or more collections; nothing is written."""
+    started = time.perf_counter()
+    documents, rejected = collect_documents(inputs, config.languages)
+    embedder = embedder or load_embedder(config.embedder)
+    pairs, unpaired = pair_collection(documents, config, embedder)
+    aligned = []
+    for done, pair in enumerate(pairs):
+        if progress:
+            progress("align", done, len(pairs))
+        aligned.append(align_pair(pair, embedder, config.align))
+    if progress:
+        progress("align", len(pairs), len(pairs))
+    return BuildResult(
+        config, documents, aligned, unpaired, rejected, time.perf_counter() - started
+    )
+
+
+def _summary(rejected: Sequence[tuple[str, str]]) -> str:
+    reasons = Counter(reason for _, reason in rejected)
+    return "; ".join(f"{reason} ({n})" for reason, n in reasons.most_common(3))

@@ -1,0 +1,58 @@
+"""Aligned pairs side by side in the terminal, with Arabic made readable.
+
+Most terminals neither reorder right-to-left text nor join Arabic letters, so by
+default the right-to-left column is shaped (arabic-reshaper) and put in visual order
+(python-bidi); terminals that do both themselves can ask for the logical text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from rich.table import Table
+
+RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur"})
+
+
+def visual_order(text: str, width: int) -> str:
+    """Shape and reorder right-to-left text for a terminal that does neither.
+
+    The text is wrapped to ``width`` in logical order first, so that after reordering
+    each line still reads from the top down.
+    """
+    import textwrap
+
+    import arabic_reshaper
+    from bidi import get_display
+
+    lines = textwrap.wrap(text, width=max(width, 10)) or [""]
+    return "\n".join(get_display(arabic_reshaper.reshape(line)) for line in lines)
+
+
+def pairs_table(
+    rows: Iterable[Mapping[str, Any]],
+    languages: tuple[str, str],
+    visual: bool = True,
+    width: int = 120,
+    title: str | None = None,
+) -> Table:
+    """A rich table of segments: alignment type, similarity and both texts."""
+    src, tgt = languages
+    table = Table(title=title, show_lines=True, expand=True)
+    table.add_column("#", justify="right", style="dim", no_wrap=True)
+    table.add_column("type", no_wrap=True)
+    table.add_column("sim", justify="right", no_wrap=True)
+    for lang in languages:
+        rtl = lang in RTL_LANGUAGES
+        table.add_column(lang, justify="right" if rtl else "left", ratio=1)
+    column = (width - 24) // 2  # both text columns share what the three narrow ones leave
+    for number, row in enumerate(rows):
+        texts = [row["translation"][src], row["translation"][tgt]]
+        if visual:
+            texts = [
+                visual_order(text, column) if lang in RTL_LANGUAGES else text
+                for lang, text in zip(languages, texts, strict=True)
+            ]
+        table.add_row(str(number), row["alignment"], f"{row['similarity']:.2f}", *texts)
+    return table

@@ -1,0 +1,121 @@
+"""Bead similarity signals: how well a run of source sentences matches a run of target ones.
+
+A ``Signal`` scores a batch of candidate beads of one type (a source sentences against b
+target sentences), given the first sentence index of each run. The aligner adds up the
+signals it is given, each with a weight, so another signal (for instance a comparison of a
+machine translation of the source with the target) plugs in without touching the search.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
+_CHUNK = 20_000  # candidates gathered at once, to bound memory
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+_NUMBER = re.compile(r"\d+")
+_WORD = re.compile(r"\w+")
+_SET_BITS = 256  # size of the hashed token sets; few collisions below ~30 tokens
+_BITS = np.array([bin(byte).count("1") for byte in range(256)], dtype=np.uint16)
+
+
+class Signal(Protocol):
+    """Similarity of candidate beads: source run ``[s, s+a)`` against target run ``[t, t+b)``."""
+
+    def similarity(
+        self, a: int, b: int, src_starts: np.ndarray, tgt_starts: np.ndarray
+    ) -> np.ndarray:
+        """One score per candidate: about 0 for unrelated runs, 1 for a translation."""
+        ...
+
+
+def run_vectors(vectors: np.ndarray, size: int) -> np.ndarray:
+    """Unit vectors of every run of ``size`` consecutive sentences, from the sum of members."""
+    total = np.concatenate([np.zeros((1, vectors.shape[1]), vectors.dtype), vectors]).cumsum(0)
+    runs = total[size:] - total[:-size]
+    return runs / np.maximum(np.linalg.norm(runs, axis=1, keepdims=True), 1e-12)
+
+
+class EmbeddingSignal:
+    """Cosine of run embeddings, corrected for the run's mean cosine with the other document.
+
+    ``src_runs[a][s]`` is the unit vector of source sentences ``s..s+a-1`` (likewise for the
+    target). Subtracting each run's average similarity to the other side removes the bias of
+    runs that resemble everything (short, numeric or boilerplate sentences), as Vecalign's
+    normalisation by random pairs does; dividing by the remaining range keeps a perfect
+    match at 1.
+    """
+
+    def __init__(self, src_runs: dict[int, np.ndarray], tgt_runs: dict[int, np.ndarray]) -> None:
+        self.src_runs, self.tgt_runs = src_runs, tgt_runs
+        src_mean, tgt_mean = src_runs[1].mean(0), tgt_runs[1].mean(0)
+        self.src_bias = {a: v @ tgt_mean for a, v in src_runs.items()}
+        self.tgt_bias = {b: v @ src_mean for b, v in tgt_runs.items()}
+
+    def similarity(
+        self, a: int, b: int, src_starts: np.ndarray, tgt_starts: np.ndarray
+    ) -> np.ndarray:
+        cosine = np.empty(len(src_starts), dtype=np.float64)
+        x, y = self.src_runs[a], self.tgt_runs[b]
+        for k in range(0, len(cosine), _CHUNK):
+            s, t = src_starts[k : k + _CHUNK], tgt_starts[k : k + _CHUNK]
+            cosine[k : k + _CHUNK] = np.einsum("ij,ij->i", x[s], y[t])
+        base = (self.src_bias[a][src_starts] + self.tgt_bias[b][tgt_starts]) / 2
+        return (cosine - base) / np.maximum(1 - base, 1e-6)
+
+
+def anchor_tokens(text: str) -> set[str]:
+    """Tokens that survive translation unchanged: numbers (any digits) and capitalised
+    words of four letters or more (names)."""
+    text = text.translate(_DIGITS)
+    numbers = {n.lstrip("0") or "0" for n in _NUMBER.findall(text)}
+    names = {w.lower() for w in _WORD.findall(text) if len(w) >= 4 and w[0].isupper()}
+    return numbers | names
+
+
+def _token_masks(sentences: Sequence[str]) -> np.ndarray:
+    """Each sentence's anchor tokens hashed into a set of ``_SET_BITS`` bits (bytes)."""
+    masks = np.zeros((len(sentences), _SET_BITS // 8), dtype=np.uint8)
+    for i, text in enumerate(sentences):
+        for token in anchor_tokens(text):
+            bit = zlib.crc32(token.encode()) % _SET_BITS
+            masks[i, bit // 8] |= 1 << (bit % 8)
+    return masks
+
+
+def _popcount(masks: np.ndarray) -> np.ndarray:
+    """Number of set bits of each row of bytes."""
+    return _BITS[masks].sum(1)
+
+
+def _run_masks(masks: np.ndarray, size: int) -> np.ndarray:
+    runs = masks[: len(masks) - size + 1].copy()
+    for k in range(1, size):
+        runs |= masks[k : len(masks) - size + 1 + k]
+    return runs
+
+
+class AnchorSignal:
+    """Agreement of numbers and names: 2·Jaccard − 1 of the runs' anchor tokens, 0 if none.
+
+    Tokens are hashed into fixed-size bit sets, so a batch is scored with bitwise operations.
+    """
+
+    def __init__(self, src: Sequence[str], tgt: Sequence[str], max_src: int, max_tgt: int) -> None:
+        src_masks, tgt_masks = _token_masks(src), _token_masks(tgt)
+        self.src = {a: _run_masks(src_masks, a) for a in range(1, min(max_src, len(src)) + 1)}
+        self.tgt = {b: _run_masks(tgt_masks, b) for b in range(1, min(max_tgt, len(tgt)) + 1)}
+
+    def similarity(
+        self, a: int, b: int, src_starts: np.ndarray, tgt_starts: np.ndarray
+    ) -> np.ndarray:
+        out = np.zeros(len(src_starts), dtype=np.float64)
+        for k in range(0, len(out), _CHUNK):
+            x, y = self.src[a][src_starts[k : k + _CHUNK]], self.tgt[b][tgt_starts[k : k + _CHUNK]]
+            shared, either = _popcount(x & y), _popcount(x | y)
+            out[k : k + _CHUNK] = np.where(either > 0, 2 * shared / np.maximum(either, 1) - 1, 0)
+        return out

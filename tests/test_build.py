@@ -1,0 +1,110 @@
+"""``align build`` end to end on the seeds and on bad or one-sided collections."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from datasets import load_dataset
+
+from align.build import build
+from align.dataset import load_splits, read_report
+from align.errors import InputError
+
+
+@pytest.fixture(scope="module")
+def seeds_build(tmp_path_factory, seeds_dir, embedder):
+    out = tmp_path_factory.mktemp("build") / "seeds"
+    report = build(seeds_dir, out, embedder=embedder, keep_rejected=True)
+    return out, report
+
+
+def test_seeds_pair_the_story_and_nothing_else(seeds_build) -> None:
+    _, report = seeds_build
+    assert [(p["fr"][:3], p["ar"][:3]) for p in report["pairs"]] == [("000", "001")]
+    assert sorted(u["id"][:3] for u in report["unpaired"]) == ["002", "003", "004"]
+    assert all("scored" in u["reason"] for u in report["unpaired"])
+    assert report["counts"]["document_pairs"] == 1
+    assert report["signature"]["embedder"] == "use-m3"
+
+
+def test_seeds_dataset_holds_the_story_without_boilerplate(seeds_build) -> None:
+    out, report = seeds_build
+    train = load_dataset(str(out), split="train")
+    assert len(train) == report["splits"]["train"] >= 8
+    assert set(train["fr_doc"]) == {"000_0af1b1ec0e3f9fb2"}
+    french = " ".join(row["fr"] for row in train["translation"])
+    arabic = " ".join(row["ar"] for row in train["translation"])
+    assert "Tachkent" in french and "طشقند" in arabic
+    for boilerplate in ("date 2024-09", "RT World News", "اترك تعليقاً", "زر الذهاب إلى الأعلى",
+                        "أخبار العالم", "Заголовок", "S’abonner", "UzA"):
+        assert boilerplate not in french + arabic
+    # The Arabic title has no French counterpart: it is deleted, not aligned.
+    assert "تعقدان مؤتمرا مشتركا" not in arabic
+    first = train[0]
+    assert first["translation"]["fr"].startswith("L’OCS et la CEI cherchent")
+    assert first["translation"]["ar"].startswith("وتسعى المنظمتان")
+
+
+def test_seeds_alignment_types_and_indices_are_consistent(seeds_build) -> None:
+    out, report = seeds_build
+    rows = load_dataset(str(out), split="train")
+    for row in rows:
+        assert row["alignment"] == f"{len(row['fr_sentences'])}-{len(row['ar_sentences'])}"
+        assert 0.0 < row["similarity"] <= 1.0
+    fr_used = [i for row in rows for i in row["fr_sentences"]]
+    assert fr_used == sorted(set(fr_used))  # order kept, no sentence twice
+    assert sum(report["alignment_types"].values()) >= len(rows)
+
+
+def test_ids_are_stable_across_builds(seeds_build, tmp_path, seeds_dir, embedder) -> None:
+    out, _ = seeds_build
+    again = tmp_path / "again"
+    build(seeds_dir, again, embedder=embedder)
+    first = load_dataset(str(out), split="train")["id"]
+    assert load_dataset(str(again), split="train")["id"] == first
+    assert len(set(first)) == len(first)
+
+
+def test_report_is_json_with_counts_and_filters(seeds_build) -> None:
+    out, report = seeds_build
+    assert read_report(out) == json.loads(json.dumps(report))
+    counts = report["counts"]
+    assert counts["documents"] == 5
+    assert counts["kept_segments"] == report["splits"]["train"]
+    assert counts["segments"] == counts["kept_segments"] + sum(report["filters"].values())
+
+
+def test_one_language_collection_gives_an_empty_dataset(tmp_path, seeds_dir, embedder) -> None:
+    french_only = tmp_path / "fr"
+    french_only.mkdir()
+    for name in ("000_0af1b1ec0e3f9fb2.txt", "002_2bf75eb65d455bd3.txt"):
+        shutil.copy(seeds_dir / name, french_only / name)
+    report = build(french_only, tmp_path / "out", embedder=embedder)
+    assert report["counts"]["document_pairs"] == 0
+    assert report["notes"] == ["no document in ar: nothing to pair"]
+    train = load_splits(tmp_path / "out")["train"]
+    assert len(train) == 0
+    assert train.features["translation"].languages == ["ar", "fr"]
+
+
+def test_unusable_collection_names_the_problem(tmp_path, embedder) -> None:
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "empty.txt").write_bytes(b"")
+    (tmp_path / "in" / "blob.txt").write_bytes(b"\x00\x01\x02binary")
+    with pytest.raises(InputError, match="no usable article") as caught:
+        build(tmp_path / "in", tmp_path / "out", embedder=embedder)
+    assert "empty" in str(caught.value)
+    assert not (tmp_path / "out").exists()
+
+
+def test_recipe_build_uses_its_settings(tmp_path, embedder) -> None:
+    from pathlib import Path
+
+    recipe = Path(__file__).resolve().parent.parent / "corpora" / "seeds.toml"
+    report = build(recipe, tmp_path / "out", embedder=embedder)
+    assert report["signature"]["seed"] == 13
+    assert report["signature"]["config"]["filters"]["min_score"] == 0.5
+    card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
+    assert "pretty_name: Seeds French" in card and "config_name: ar-fr" in card
