@@ -83,7 +83,7 @@ def split_segments(
 def build(
     input_path: str | Path,
     out_dir: str | Path,
-    config: BuildConfig = BuildConfig(),
+    config: BuildConfig | None = None,
     embedder: Embedder | None = None,
     translator: Translator | None = None,
     keep_rejected: bool = False,
@@ -96,6 +96,7 @@ def build(
     filtered; ``keep_rejected`` writes the rejected ones to a ``rejected`` split with the
     name of the filter that rejected each.
     """
+    config = config or BuildConfig()
     if is_recipe(input_path):
         recipe = load_recipe(input_path)
         config = config_for(recipe, config)

@@ -275,7 +275,7 @@ def _structure(info: CardInfo) -> str:
     for lang in (src, tgt):
         described[f"{lang}_doc"] = f"id of the {lang} document"
         described[f"{lang}_sentences"] = f"indices of the {lang} sentences in their document"
-        described[f"lang_{lang}"] = f"language-identification confidence that the {lang} side is {lang}"
+        described[f"lang_{lang}"] = f"language-identification confidence of the {lang} side"
     names = list(info.example) if info.example else list(described)
     rows = [(f"`{n}`", described.get(n, "score")) for n in names]
     text = "## Dataset structure\n\n" + _table(("column", "meaning"), rows)

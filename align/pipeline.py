@@ -81,7 +81,9 @@ def align_pair(pair: DocumentPair, embedder: Embedder, config: AlignConfig) -> P
             alignment=bead.kind,
             similarity=round(float(cosine), 4),
         )
-        for bead, src_text, tgt_text, cosine in zip(beads, src_texts, tgt_texts, cosines, strict=True)
+        for bead, src_text, tgt_text, cosine in zip(
+            beads, src_texts, tgt_texts, cosines, strict=True
+        )
     ]
     return PairAlignment(pair, src, tgt, alignments, segments)
 

@@ -21,7 +21,8 @@ def seeds_dir() -> Path:
     return SEEDS
 
 
-# A dataset directory in the Hub layout, written with `datasets` directly (card, push, export tests).
+# A dataset directory in the Hub layout, written with `datasets` directly
+# (card, push, export tests).
 SAMPLE_SEGMENTS = {
     "train": [
         ("fr1", "ar1", (0,), (0,), "1-1", 0.83,

@@ -37,7 +37,9 @@ def test_rows_carry_translation_and_indices() -> None:
     ]
     assert dataset.features["translation"].languages == ["ar", "fr"]
     row = dataset[1]
-    assert row["translation"] == {"ar": "انطلق المؤتمر يوم الأربعاء 1.", "fr": "La conférence a débuté mercredi 1."}
+    assert row["translation"] == {
+        "ar": "انطلق المؤتمر يوم الأربعاء 1.", "fr": "La conférence a débuté mercredi 1."
+    }
     assert row["ar_sentences"] == [1, 2]
     assert row["bt_chrf"] == pytest.approx(40.0)
 

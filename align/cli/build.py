@@ -10,10 +10,24 @@ import typer
 from rich.console import Console
 
 from align.build import build as build_dataset
-from align.cli.options import DEFAULT_LANGUAGES, EmbedderName, InputPath, Languages, Quiet, parse_languages
+from align.cli.options import (
+    DEFAULT_LANGUAGES,
+    BatchSize,
+    BeamSize,
+    Device,
+    EmbedderName,
+    InputPath,
+    Languages,
+    MaxLength,
+    MtModel,
+    Quiet,
+    Translations,
+    parse_languages,
+)
 from align.cli.progress import progress_bars
 from align.embed import DEFAULT_EMBEDDER
 from align.pipeline import BuildConfig
+from align.translate import DEFAULT_MT_MODEL, load_translator
 
 
 def build(
@@ -28,13 +42,25 @@ def build(
         None, help="Extra cost per sentence left unaligned (higher: fewer deletions)."
     ),
     pair_threshold: float | None = typer.Option(None, help="Minimum document-pair score."),
+    backtranslate: bool = typer.Option(
+        False, "--backtranslate", help="Score segments by MarianMT back-translation (bt_chrf)."
+    ),
+    mt_model: MtModel = DEFAULT_MT_MODEL,
+    translations: Translations = None,
+    device: Device = None,
+    batch_size: BatchSize = 32,
+    beam_size: BeamSize = 4,
+    max_length: MaxLength = 256,
+    keep_rejected: bool = typer.Option(
+        False, "--keep-rejected", help="Write filtered-out segments to a 'rejected' split."
+    ),
     overwrite: bool = typer.Option(True, help="Replace an earlier build in --out."),
     quiet: Quiet = False,
 ) -> None:
     """Build a sentence-aligned parallel dataset from a folder of articles or a recipe.
 
     Examples: align build seeds --out build/seeds
-              align build corpora/seeds.toml --out build/seeds
+              align build corpora/seeds.toml --out build/seeds --backtranslate
     """
     config = BuildConfig(languages=parse_languages(languages), embedder=embedder)
     if max_size is not None:
@@ -43,8 +69,17 @@ def build(
         config = replace(config, align=replace(config.align, deletion_penalty=deletion_penalty))
     if pair_threshold is not None:
         config = replace(config, pairing=replace(config.pairing, threshold=pair_threshold))
+    translator = None
+    if backtranslate or translations is not None:
+        translator = load_translator(
+            mt_model, translations, device=device, batch_size=batch_size,
+            beam_size=beam_size, max_length=max_length, progress=not quiet,
+        )
     with progress_bars(not quiet) as progress:
-        report = build_dataset(input_path, out, config, overwrite=overwrite, progress=progress)
+        report = build_dataset(
+            input_path, out, config, translator=translator, keep_rejected=keep_rejected,
+            overwrite=overwrite, progress=progress,
+        )
     counts = report["counts"]
     console = Console(stderr=True)
     console.print(

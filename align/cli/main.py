@@ -9,12 +9,12 @@ from rich.console import Console
 
 from align.cli.build import build
 from align.cli.evaluate import register as register_evaluation
-from align.cli.sentences import sentences
 from align.cli.export import export
 from align.cli.pair import pair
 from align.cli.push import push
 from align.cli.report import report
 from align.cli.score import score
+from align.cli.sentences import sentences
 from align.cli.show import show
 from align.errors import AlignError
 

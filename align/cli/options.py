@@ -12,7 +12,8 @@ from align.embed import DEFAULT_EMBEDDER
 InputPath = Annotated[
     Path,
     typer.Argument(
-        help="A directory of .txt/.html/.jsonl articles, a .jsonl file, or a corpus recipe (.toml).",
+        help="A directory of .txt/.html/.jsonl articles, a .jsonl file, "
+        "or a corpus recipe (.toml).",
         show_default=False,
     ),
 ]
@@ -31,6 +32,21 @@ EmbedderName = Annotated[
     ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
+
+# Machine translation (back-translation scores).
+MtModel = Annotated[
+    str, typer.Option(help="MarianMT model (Hub id or directory), target → source language.")
+]
+Translations = Annotated[
+    Path | None,
+    typer.Option(
+        help='Precomputed target → source translations: JSONL of {"text", "translation"}.'
+    ),
+]
+Device = Annotated[str | None, typer.Option(help="torch device (default: cuda if available).")]
+BatchSize = Annotated[int, typer.Option(min=1, help="Sentences per translation batch.")]
+BeamSize = Annotated[int, typer.Option(min=1, help="Beam size of the translation search.")]
+MaxLength = Annotated[int, typer.Option(min=8, help="Longest input and output, in tokens.")]
 
 DEFAULT_LANGUAGES = "fr,ar"
 

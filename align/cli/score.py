@@ -8,7 +8,18 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from align.cli.options import DEFAULT_LANGUAGES, Languages, Quiet, parse_languages
+from align.cli.options import (
+    DEFAULT_LANGUAGES,
+    BatchSize,
+    BeamSize,
+    Device,
+    Languages,
+    MaxLength,
+    MtModel,
+    Quiet,
+    Translations,
+    parse_languages,
+)
 from align.score_dataset import score_dataset
 from align.translate import DEFAULT_MT_MODEL, MarianTranslator, load_translator
 
@@ -20,19 +31,15 @@ def score(
         help="Dataset directory (or parquet file) with a 'translation' column.",
         show_default=False)],
     out: Annotated[Path | None, Opt("--out", "-o", help="Write here, not in place.")] = None,
-    mt_model: Annotated[str, Opt(
-        help="MarianMT model (Hub id or directory), target → source language.")
-    ] = DEFAULT_MT_MODEL,
+    mt_model: MtModel = DEFAULT_MT_MODEL,
     reverse_model: Annotated[str | None, Opt(
         help="MarianMT model, source → target language, for the bt_*_rev scores.")] = None,
-    translations: Annotated[Path | None, Opt(
-        help='Precomputed target → source translations: JSONL of {"text", "translation"}.')
-    ] = None,
+    translations: Translations = None,
     no_mt: Annotated[bool, Opt("--no-mt", help="Skip the back-translation scores.")] = False,
-    device: Annotated[str | None, Opt(help="torch device (default: cuda if available).")] = None,
-    batch_size: Annotated[int, Opt(min=1, help="Sentences per translation batch.")] = 32,
-    beam_size: Annotated[int, Opt(min=1, help="Beam size of the translation search.")] = 4,
-    max_length: Annotated[int, Opt(min=8, help="Longest input and output, in tokens.")] = 256,
+    device: Device = None,
+    batch_size: BatchSize = 32,
+    beam_size: BeamSize = 4,
+    max_length: MaxLength = 256,
     languages: Languages = DEFAULT_LANGUAGES,
     quiet: Quiet = False,
 ) -> None:

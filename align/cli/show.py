@@ -30,8 +30,10 @@ def show(
         raise InputError(dataset_dir, f"no split {split!r} (has {', '.join(splits)})")
     rows = splits[split]
     if doc is not None:
-        rows = rows.filter(lambda row: doc in (row[f"{languages[0]}_doc"], row[f"{languages[1]}_doc"]))
+        columns = [f"{lang}_doc" for lang in languages]
+        rows = rows.filter(lambda row: doc in (row[columns[0]], row[columns[1]]))
     rows = rows.select(range(min(limit, len(rows))))
     console = Console()
     title = f"{dataset_dir} [{split}]: {len(rows)} of {len(splits[split])} pairs"
-    console.print(pairs_table(rows, languages, visual=not logical, width=console.width, title=title))
+    table = pairs_table(rows, languages, visual=not logical, width=console.width, title=title)
+    console.print(table)
