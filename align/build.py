@@ -20,7 +20,7 @@ from align.pipeline import BuildConfig, BuildResult, Progress, build_corpus
 from align.recipe import Recipe, load_recipe
 from align.records import Segment
 from align.report import build_report, build_signature
-from align.scoring import score_segments
+from align.scoring import score_names, score_segments
 from align.splits import assign_splits
 from align.translate import Translator
 
@@ -122,7 +122,10 @@ def build(
         recipe, stats, signature, filter_counts=filter_counts, stage_counts=report["counts"],
         example=_example(splits, config.languages),
     )
-    write_dataset_dir(out_dir, splits, config.languages, render_card(info), report, overwrite)
+    columns = score_names(config.languages, back_translation=translator is not None)
+    write_dataset_dir(
+        out_dir, splits, config.languages, render_card(info), report, overwrite, columns
+    )
     return report
 
 

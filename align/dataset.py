@@ -89,11 +89,14 @@ def segments_to_rows(
     return rows
 
 
-def to_dataset(segments: Sequence[Segment], languages: Sequence[str]) -> Any:
-    """A ``datasets.Dataset`` of segments (empty segments give an empty dataset, same schema)."""
+def to_dataset(
+    segments: Sequence[Segment], languages: Sequence[str], scores: Sequence[str] | None = None
+) -> Any:
+    """A ``datasets.Dataset`` of segments; ``scores`` fixes the score columns (by default
+    those the segments hold), so an empty split keeps the schema of the others."""
     from datasets import Dataset
 
-    scores = score_columns(segments)
+    scores = score_columns(segments) if scores is None else scores
     rejected = any(s.rejected_by for s in segments)
     return Dataset.from_dict(
         segments_to_rows(segments, languages, scores, rejected),
@@ -108,8 +111,14 @@ def write_dataset_dir(
     card: str,
     report: Mapping[str, Any],
     overwrite: bool = True,
+    scores: Sequence[str] | None = None,
 ) -> Path:
-    """Write shards, card and report to ``out_dir`` atomically; returns the directory."""
+    """Write shards, card and report to ``out_dir`` atomically; returns the directory.
+
+    Every split gets the same score columns: ``scores``, or those any segment holds.
+    """
+    if scores is None:
+        scores = score_columns([s for segments in splits.values() for s in segments])
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(out, "exists and is not a directory")
@@ -124,7 +133,7 @@ def write_dataset_dir(
     try:
         (staging / "data").mkdir()
         for split, segments in splits.items():
-            dataset = to_dataset(segments, languages)
+            dataset = to_dataset(segments, languages, scores)
             dataset.to_parquet(str(staging / "data" / f"{split}-00000-of-00001.parquet"))
         (staging / CARD_FILE).write_text(card, encoding="utf-8")
         (staging / REPORT_FILE).write_text(

@@ -107,6 +107,17 @@ def _is_number(value: float | None) -> bool:
     return value is not None and not math.isnan(value)
 
 
+def score_names(
+    languages: Sequence[str], back_translation: bool = False, reverse: bool = False
+) -> list[str]:
+    """The score columns ``score_segments`` writes, in order, for these options."""
+    src_lang, tgt_lang = languages
+    names = ["length_ratio", f"lang_{src_lang}", f"lang_{tgt_lang}"]
+    names += ["bt_chrf", "bt_bleu"] if back_translation else []
+    names += ["bt_chrf_rev", "bt_bleu_rev"] if reverse else []
+    return [*names, "score"]
+
+
 def score_segments(
     segments: Sequence[Segment],
     translator: Translator | None = None,

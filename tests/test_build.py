@@ -11,6 +11,8 @@ from datasets import load_dataset
 from align.build import build
 from align.dataset import load_splits, read_report
 from align.errors import InputError
+from align.filters import FilterConfig
+from align.pipeline import BuildConfig
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +89,10 @@ def test_one_language_collection_gives_an_empty_dataset(tmp_path, seeds_dir, emb
     train = load_splits(tmp_path / "out")["train"]
     assert len(train) == 0
     assert train.features["translation"].languages == ["ar", "fr"]
+    assert train.column_names == [
+        "id", "translation", "fr_doc", "ar_doc", "fr_sentences", "ar_sentences", "alignment",
+        "similarity", "length_ratio", "lang_fr", "lang_ar", "score",
+    ]
 
 
 def test_unusable_collection_names_the_problem(tmp_path, embedder) -> None:
@@ -108,3 +114,22 @@ def test_recipe_build_uses_its_settings(tmp_path, embedder) -> None:
     assert report["signature"]["config"]["filters"]["min_score"] == 0.5
     card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
     assert "pretty_name: Seeds French" in card and "config_name: ar-fr" in card
+
+
+def test_backtranslation_scores_and_rejected_split(tmp_path, seeds_dir, embedder, tiny_marian):
+    from align.translate import MarianTranslator
+
+    translator = MarianTranslator(str(tiny_marian), max_length=32, cache_dir=tmp_path / "cache",
+                                  progress=False)
+    strict = BuildConfig(filters=FilterConfig(min_score=0.99))
+    report = build(seeds_dir, tmp_path / "out", strict, embedder=embedder,
+                   translator=translator, keep_rejected=True)
+    splits = load_splits(tmp_path / "out")
+    assert report["signature"]["translator"] == str(tiny_marian)
+    assert {"bt_chrf", "bt_bleu", "score"} <= set(splits["train"].column_names)
+    rejected = splits["rejected"]
+    assert len(rejected) == report["filters"]["low_score"] > 0
+    assert all(score < 0.99 for score in rejected["score"])
+    assert set(rejected["rejected_by"]) <= set(report["filters"])
+    assert all(0.0 <= value <= 1.0 for value in rejected["bt_chrf"])
+    assert len(splits["train"]) + len(rejected) == report["counts"]["segments"]
