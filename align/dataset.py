@@ -119,6 +119,8 @@ def write_dataset_dir(
     """
     if scores is None:
         scores = score_columns([s for segments in splits.values() for s in segments])
+    import pyarrow.parquet as pq
+
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise InputError(out, "exists and is not a directory")
@@ -133,8 +135,8 @@ def write_dataset_dir(
     try:
         (staging / "data").mkdir()
         for split, segments in splits.items():
-            dataset = to_dataset(segments, languages, scores)
-            dataset.to_parquet(str(staging / "data" / f"{split}-00000-of-00001.parquet"))
+            table = to_dataset(segments, languages, scores).data.table  # schema keeps features
+            pq.write_table(table, staging / "data" / f"{split}-00000-of-00001.parquet")
         (staging / CARD_FILE).write_text(card, encoding="utf-8")
         (staging / REPORT_FILE).write_text(
             json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"

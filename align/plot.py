@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -299,31 +299,33 @@ def _metrics(value: Any) -> dict[str, float]:
 
 
 def f1_chart(
-    results: Mapping[str, Any], published: Collection[str] = (), title: str = "F1"
+    results: Mapping[str, Any], published: Mapping[str, Any] | None = None, title: str = "F1"
 ) -> Figure:
     """Grouped bars of F1 per system, one bar per metric (e.g. strict and lax).
 
     ``results`` maps a system name to an F1, to ``{metric: F1}`` or to an
-    ``align.evaluate.Scores``. Systems named in ``published`` are figures reported
-    in the literature, not measured here; they are hatched.
+    ``align.evaluate.Scores``. ``published`` holds figures reported in the literature,
+    in the same form; they come after the measured ones, hatched and marked.
     """
-    table = {system: _metrics(value) for system, value in results.items()}
-    metrics = list(dict.fromkeys(m for values in table.values() for m in values))
-    fig = _figure(max(4.0, 1.3 * len(table) + 1.5), 3.4)
+    columns = [(name, _metrics(value), False) for name, value in results.items()]
+    columns += [(name, _metrics(value), True) for name, value in (published or {}).items()]
+    metrics = list(dict.fromkeys(m for _, values, _ in columns for m in values))
+    fig = _figure(max(4.0, 1.3 * len(columns) + 1.5), 3.4)
     ax = fig.add_subplot()
     width = 0.8 / max(len(metrics), 1)
     for index, metric in enumerate(metrics):
-        systems = [s for s in table if metric in table[s]]
-        xs = [list(table).index(s) + (index - (len(metrics) - 1) / 2) * width for s in systems]
-        bars = ax.bar(xs, [table[s][metric] for s in systems], width, label=metric,
-                      color=f"C{index}")
-        for bar, system in zip(bars, systems, strict=True):
-            if system in published:
+        shown = [(x, values[metric], old) for x, (_, values, old) in enumerate(columns)
+                 if metric in values]
+        offset = (index - (len(metrics) - 1) / 2) * width
+        bars = ax.bar([x + offset for x, _, _ in shown], [v for _, v, _ in shown], width,
+                      label=metric, color=f"C{index}")
+        for bar, (_, _, old) in zip(bars, shown, strict=True):
+            if old:
                 bar.set_hatch("//")
                 bar.set_alpha(0.6)
         ax.bar_label(bars, fmt="%.3f", padding=2, fontsize=7)
-    ax.set_xticks(range(len(table)),
-                  [f"{s}\n(published)" if s in published else s for s in table], fontsize=8)
+    ax.set_xticks(range(len(columns)),
+                  [f"{name}\n(published)" if old else name for name, _, old in columns], fontsize=8)
     ax.set_ylim(0, 1.1)
     ax.set_ylabel("F1")
     ax.set_title(title)

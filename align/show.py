@@ -39,14 +39,17 @@ def pairs_table(
 ) -> Table:
     """A rich table of segments: alignment type, similarity and both texts."""
     src, tgt = languages
-    table = Table(title=title, show_lines=True, expand=True)
+    # The three narrow columns and the borders take about 32 cells; the texts share the rest.
+    column = max((width - 32) // 2, 12)
+    table = Table(title=title, show_lines=True)
     table.add_column("#", justify="right", style="dim", no_wrap=True)
     table.add_column("type", no_wrap=True)
     table.add_column("sim", justify="right", no_wrap=True)
     for lang in languages:
         rtl = lang in RTL_LANGUAGES
-        table.add_column(lang, justify="right" if rtl else "left", ratio=1)
-    column = (width - 24) // 2  # both text columns share what the three narrow ones leave
+        # Right-to-left lines are wrapped before reordering; rich must not wrap them again.
+        table.add_column(lang, justify="right" if rtl else "left", width=column,
+                         no_wrap=rtl and visual, overflow="fold")
     for number, row in enumerate(rows):
         texts = [row["translation"][src], row["translation"][tgt]]
         if visual:

@@ -8,7 +8,10 @@ import sys
 
 import pytest
 
-COMMANDS = ["build", "pair", "show", "report", "push", "export"]
+COMMANDS = [
+    "build", "pair", "sentences", "show", "score", "eval", "report", "export", "push",
+    "bench textberg", "bench ntrex", "bench scoring",
+]
 
 
 def run(*args: str, cwd=None) -> subprocess.CompletedProcess[str]:
@@ -20,7 +23,7 @@ def run(*args: str, cwd=None) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help_with_an_example(command: str) -> None:
-    result = run(command, "--help")
+    result = run(*command.split(), "--help")
     assert result.returncode == 0, result.stderr
     assert "Example" in result.stdout
 

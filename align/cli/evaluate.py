@@ -93,8 +93,3 @@ def ntrex(
         f"{pairing.withheld} French documents without counterpart)"
     )
 
-
-def register(app: typer.Typer) -> None:
-    """Add ``eval`` and ``bench`` to the main command."""
-    app.command("eval")(evaluate)
-    app.add_typer(bench_app, name="bench")

@@ -7,8 +7,9 @@ import sys
 import typer
 from rich.console import Console
 
+from align.cli.bench_scoring import scoring
 from align.cli.build import build
-from align.cli.evaluate import register as register_evaluation
+from align.cli.evaluate import bench_app, evaluate
 from align.cli.export import export
 from align.cli.pair import pair
 from align.cli.push import push
@@ -27,14 +28,16 @@ app = typer.Typer(
 )
 
 app.command()(build)
-register_evaluation(app)
-app.command()(sentences)
 app.command()(pair)
+app.command()(sentences)
 app.command()(show)
-app.command()(report)
-app.command()(push)
-app.command()(export)
 app.command()(score)
+app.command("eval")(evaluate)
+bench_app.command("scoring")(scoring)
+app.add_typer(bench_app, name="bench")
+app.command()(report)
+app.command()(export)
+app.command()(push)
 
 stderr = Console(stderr=True)
 

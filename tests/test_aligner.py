@@ -1,0 +1,133 @@
+"""The aligner: DP optimality and invariants on random data, and a real French–Arabic case."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from align.aligner import AlignConfig, align_runs, align_sentences
+from align.dp import Band, band_cells, coarse_to_fine_band, path_nodes, search
+from align.errors import ConfigError
+
+TYPES = [(1, 1), (1, 2), (2, 1), (2, 2)]
+
+
+def reference_best(n: int, m: int, gains: dict, src_del: np.ndarray, tgt_del: np.ndarray) -> float:
+    """Plain O(n·m·types) dynamic program over the full grid, for comparison."""
+    best = np.full((n + 1, m + 1), -np.inf)
+    best[0, 0] = 0.0
+    for i, j in itertools.product(range(n + 1), range(m + 1)):
+        if i:
+            best[i, j] = max(best[i, j], best[i - 1, j] + src_del[i - 1])
+        if j:
+            best[i, j] = max(best[i, j], best[i, j - 1] + tgt_del[j - 1])
+        for a, b in TYPES:
+            if i >= a and j >= b:
+                best[i, j] = max(best[i, j], best[i - a, j - b] + gains[a, b][i, j])
+    return best[n, m]
+
+
+@st.composite
+def problems(draw: st.DrawFn) -> tuple:
+    n, m = draw(st.integers(0, 7)), draw(st.integers(0, 7))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    gains = {t: rng.normal(size=(n + 1, m + 1)) for t in TYPES}
+    return n, m, gains, -rng.random(n), -rng.random(m)
+
+
+@settings(max_examples=150, deadline=None)
+@given(problems())
+def test_search_is_optimal_and_covers_every_sentence_once(problem: tuple) -> None:
+    n, m, gains, src_del, tgt_del = problem
+    band = Band.full(n, m)
+    rows, cols = band_cells(band)
+    flat = [gains[t][rows, cols] for t in TYPES]
+    steps = search(band, TYPES, flat, src_del, tgt_del)
+    nodes = path_nodes(steps)
+    assert nodes[0] == (0, 0) and nodes[-1] == (n, m)
+    assert all(step in [*TYPES, (1, 0), (0, 1)] for step in steps)
+    total = 0.0
+    for (i0, j0), (i1, j1) in zip(nodes, nodes[1:], strict=False):
+        a, b = i1 - i0, j1 - j0
+        total += src_del[i0] if b == 0 else tgt_del[j0] if a == 0 else gains[a, b][i1, j1]
+    assert total == pytest.approx(reference_best(n, m, gains, src_del, tgt_del))
+
+
+class VectorSignal:
+    """Cosine of mean member vectors: lets the aligner run on synthetic embeddings."""
+
+    def __init__(self, src: np.ndarray, tgt: np.ndarray) -> None:
+        self.src, self.tgt = src, tgt
+
+    def similarity(self, a: int, b: int, s: np.ndarray, t: np.ndarray) -> np.ndarray:
+        x = sum(self.src[s + k] for k in range(a))
+        y = sum(self.tgt[t + k] for k in range(b))
+        return np.einsum("ij,ij->i", x, y) / np.linalg.norm(x, axis=1) / np.linalg.norm(y, axis=1)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 12), st.integers(1, 12), st.integers(0, 2**32 - 1))
+def test_alignment_uses_every_sentence_once_in_order(n: int, m: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    src, tgt = rng.normal(size=(n, 8)), rng.normal(size=(m, 8))
+    texts = (["phrase de test"] * n, ["جملة اختبار"] * m)
+    beads = align_runs(*texts, Band.full(n, m), [(VectorSignal(src, tgt), 1.0)], AlignConfig())
+    assert [i for s, _ in beads for i in s] == list(range(n))
+    assert [j for _, t in beads for j in t] == list(range(m))
+    assert all(len(s) + len(t) <= AlignConfig().max_size for s, t in beads)
+
+
+def test_coarse_to_fine_band_contains_true_path() -> None:
+    rng = np.random.default_rng(3)
+    src = rng.normal(size=(400, 32))
+    keep = np.array([i % 37 != 5 for i in range(400)])  # every 37th sentence has no translation
+    tgt = src[keep] + 0.3 * rng.normal(size=(keep.sum(), 32))
+    unit = lambda v: v / np.linalg.norm(v, axis=1, keepdims=True)  # noqa: E731
+    band = coarse_to_fine_band(unit(src), unit(tgt), full_cells=2_000, width=8)
+    assert (band.hi - band.lo).max() < 60  # a narrow band, not the full grid
+    j = 0
+    for i in range(400):
+        assert band.lo[i] <= j <= band.hi[i]
+        j += keep[i]
+
+
+FR = [
+    "Le gouvernement a annoncé mardi un nouveau plan pour l'emploi des jeunes.",
+    "Le plan prévoit la création de 50 000 postes dans les régions rurales, et il sera "
+    "financé par l'Union européenne.",
+    "Abonnez-vous à notre newsletter pour recevoir les dernières nouvelles.",
+    "Le ministre a déclaré que les premiers recrutements auront lieu en septembre.",
+]
+AR = [
+    "أعلنت الحكومة يوم الثلاثاء عن خطة جديدة لتشغيل الشباب.",
+    "وتنص الخطة على إنشاء 50 ألف وظيفة في المناطق الريفية.",
+    "وسيمولها الاتحاد الأوروبي.",
+    "وقال الوزير إن أولى عمليات التوظيف ستتم في سبتمبر.",
+]
+
+
+def test_french_arabic_merge_and_deletion(embedder) -> None:
+    beads = align_sentences(FR, AR, embedder)
+    assert [(b.src, b.tgt) for b in beads] == [
+        ((0,), (0,)),
+        ((1,), (1, 2)),
+        ((2,), ()),
+        ((3,), (3,)),
+    ]
+    assert all(0.4 < b.score <= 1.0 for b in beads if not b.is_deletion)
+    assert beads[2].score == 0.0
+
+
+def test_empty_side_deletes_everything(embedder) -> None:
+    beads = align_sentences(FR[:2], [], embedder)
+    assert [(b.src, b.tgt) for b in beads] == [((0,), ()), ((1,), ())]
+
+
+@pytest.mark.parametrize("field", [{"band": 1}, {"max_size": 1}, {"length_share": 2.0}])
+def test_invalid_config_is_rejected(field: dict) -> None:
+    with pytest.raises(ConfigError):
+        AlignConfig(**field).validate()

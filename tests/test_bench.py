@@ -1,0 +1,107 @@
+"""Benchmarks on tiny fixture data written by the tests."""
+
+from __future__ import annotations
+
+import json
+import random
+
+import pytest
+from typer.testing import CliRunner
+
+from align.bench_ntrex import alignment_benchmark, damage, load_ntrex, pairing_benchmark
+from align.bench_textberg import textberg_benchmark, textberg_report
+from align.cli.main import app
+from align.errors import InputError
+
+DE = [
+    "Der Gipfel wurde am 9. Mai erreicht.",
+    "Das Wetter war schlecht.",
+    "Sie kehrten ins Lager zurück.",
+]
+FR = ["Le sommet fut atteint le 9 mai.", "Le temps était mauvais.", "Ils rentrèrent au camp."]
+NTREX_FR = [
+    "Le président a inauguré le nouveau pont sur le fleuve.",
+    "La construction a duré cinq ans et coûté 300 millions.",
+    "Des milliers d'habitants ont assisté à la cérémonie.",
+    "L'équipe nationale a remporté le match hier soir.",
+    "Le gardien a arrêté un penalty à la dernière minute.",
+    "Les supporters ont fêté la victoire jusqu'à l'aube.",
+]
+NTREX_AR = [
+    "افتتح الرئيس الجسر الجديد على النهر.",
+    "استغرق البناء خمس سنوات وكلف 300 مليون.",
+    "حضر آلاف السكان الحفل.",
+    "فاز المنتخب الوطني بالمباراة مساء أمس.",
+    "تصدى الحارس لركلة جزاء في الدقيقة الأخيرة.",
+    "احتفل المشجعون بالفوز حتى الفجر.",
+]
+
+
+@pytest.fixture()
+def textberg_dir(tmp_path):
+    for k in range(7):
+        (tmp_path / f"test{k}.de").write_text("\n".join(DE) + "\n", encoding="utf-8")
+        (tmp_path / f"test{k}.fr").write_text("\n".join(FR) + "\n", encoding="utf-8")
+        (tmp_path / f"test{k}.defr").write_text("[0]:[0]\n[1]:[1]\n[2]:[2]\n", encoding="utf-8")
+    return tmp_path
+
+
+@pytest.fixture()
+def ntrex_dir(tmp_path):
+    (tmp_path / "newstest2019-ref.fra.txt").write_text("\n".join(NTREX_FR) + "\n", encoding="utf-8")
+    (tmp_path / "newstest2019-ref.arb.txt").write_text("\n".join(NTREX_AR) + "\n", encoding="utf-8")
+    ids = ["news.1"] * 3 + ["news.2"] * 3
+    (tmp_path / "DOCUMENT_IDS.tsv").write_text("\n".join(ids) + "\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_textberg_benchmark_scores_both_systems(textberg_dir, embedder) -> None:
+    ours, baseline = textberg_benchmark(textberg_dir, embedder, names=("test0", "test1"))
+    assert ours.system == "align" and baseline.system == "Gale–Church"
+    assert list(ours.documents) == ["test0", "test1"]
+    assert ours.overall.f1_strict == 1.0
+    report = textberg_report([ours, baseline])
+    assert "Bertalign" in report and "0.936" in report
+
+
+def test_textberg_cli_json(textberg_dir) -> None:
+    out = CliRunner().invoke(app, ["bench", "textberg", "--data", str(textberg_dir), "--json"])
+    assert out.exit_code == 0, out.output
+    ours = json.loads(out.output)[0]
+    assert ours["overall"]["f1_strict"] == 1.0 and len(ours["documents"]) == 7
+
+
+def test_missing_textberg_file_is_reported(tmp_path) -> None:
+    with pytest.raises(InputError, match="missing test0.de"):
+        textberg_benchmark(tmp_path, embedder=None)  # type: ignore[arg-type]
+
+
+def test_ntrex_documents_are_grouped_by_id(ntrex_dir) -> None:
+    docs = load_ntrex(ntrex_dir)
+    assert [d for d, _, _ in docs] == ["news.1", "news.2"]
+    assert docs[1][1][0].startswith("L'équipe") and docs[1][2][0].startswith("فاز")
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_damage_keeps_gold_consistent(seed: int) -> None:
+    src, tgt, gold = damage(NTREX_FR, NTREX_AR, random.Random(seed))
+    assert [i for b in gold for i in b.src] == list(range(len(src)))
+    assert [j for b in gold for j in b.tgt] == list(range(len(tgt)))
+    words = " ".join(src).split()
+    assert all(w in words for w in " ".join(NTREX_FR).split() if w in " ".join(src))
+
+
+def test_damage_produces_merges_and_deletions() -> None:
+    kinds = set()
+    for seed in range(30):
+        kinds |= {b.kind for b in damage(NTREX_FR * 3, NTREX_AR * 3, random.Random(seed))[2]}
+    assert {"1-1", "1-2", "2-1", "1-0", "0-1"} <= kinds
+
+
+def test_ntrex_alignment_and_pairing(ntrex_dir, embedder) -> None:
+    ours, baseline = alignment_benchmark(ntrex_dir, embedder, split="all")
+    assert set(ours.documents) == {"news.1", "news.2"}
+    assert ours.overall.f1_lax >= baseline.overall.f1_lax - 0.5
+    result = pairing_benchmark(ntrex_dir, embedder, withheld=0.0)
+    assert (result.pairable, result.withheld) == (2, 0)
+    assert result.correct == result.pairs_found == 2 and result.precision == 1.0
