@@ -3,30 +3,24 @@ distributions, the filter funnel, threshold curves, alignment types and F1 compa
 
 Every function returns a :class:`matplotlib.figure.Figure` built without pyplot, so no
 display or GUI backend is involved: save it with ``figure.savefig(path)`` or let Jupyter
-show it (after ``%matplotlib inline``). Arabic labels are drawn readable: matplotlib
-built with libraqm shapes and orders them itself, older builds get them shaped and in
-visual order (arabic-reshaper, python-bidi).
+show it (after ``%matplotlib inline``). Arabic labels are drawn readable
+(``align.plot_text``).
 """
 
 from __future__ import annotations
 
-import functools
-import re
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from align.plot_text import label_text, style_labels
 from align.records import Alignment
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 CATEGORY_COLORS = {"1-1": "tab:blue", "merge": "tab:orange", "deletion": "tab:red"}
-RTL_RANGES = ((0x0590, 0x08FF), (0xFB1D, 0xFDFF), (0xFE70, 0xFEFF))
-_RTL_CLASS = "".join(f"{chr(low)}-{chr(high)}" for low, high in RTL_RANGES)
-_RTL_RUN = re.compile(f"[{_RTL_CLASS}]+(?:[\\s\\d.,]+[{_RTL_CLASS}]+)*")
-_ARABIC_PROBE = "\u0627\u0644\u0639\u0631\u0628\u064a\u0629"  # "العربية"
 
 
 def alignment_category(kind: str) -> str:
@@ -35,68 +29,6 @@ def alignment_category(kind: str) -> str:
     if src == 0 or tgt == 0:
         return "deletion"
     return "1-1" if src == tgt == 1 else "merge"
-
-
-def is_rtl(text: str) -> bool:
-    """Whether ``text`` holds right-to-left (Hebrew, Arabic) characters."""
-    return _RTL_RUN.search(text) is not None
-
-
-@functools.cache
-def _lays_out_rtl() -> bool:
-    """Whether matplotlib shapes and reorders right-to-left text itself (built with libraqm)."""
-    from matplotlib import ft2font
-
-    return bool(getattr(ft2font, "__libraqm_version__", None))
-
-
-@functools.cache
-def _arabic_font() -> str | None:
-    """A font family that has the Arabic glyphs to draw, default font first; None if none."""
-    import arabic_reshaper
-    from matplotlib import font_manager, rcParams
-    from matplotlib.ft2font import FT2Font
-
-    probe = _ARABIC_PROBE if _lays_out_rtl() else arabic_reshaper.reshape(_ARABIC_PROBE)
-    needed = {ord(c) for c in probe}
-    default = font_manager.findfont(font_manager.FontProperties(family=rcParams["font.family"]))
-    others = sorted(font_manager.fontManager.ttflist, key=lambda f: f.name != "DejaVu Sans")
-    for path in dict.fromkeys([default, *(font.fname for font in others)]):
-        try:
-            if needed <= set(FT2Font(path).get_charmap()):
-                return font_manager.FontProperties(fname=path).get_name()
-        except (OSError, RuntimeError):
-            continue
-    return None
-
-
-def label_text(text: str, width: int | None = 40) -> str:
-    """``text`` shortened to ``width`` characters, right-to-left text made drawable.
-
-    Matplotlib built with libraqm lays out Arabic itself; otherwise the text is shaped
-    (arabic-reshaper) and put in visual order (python-bidi). Where no installed font
-    has Arabic glyphs, each right-to-left run is replaced by ``"…"``.
-    """
-    if width is not None and len(text) > width:
-        text = text[: width - 1].rstrip() + "…"
-    if not is_rtl(text):
-        return text
-    if _arabic_font() is None:
-        return _RTL_RUN.sub("…", text)
-    if _lays_out_rtl():
-        return text
-    import arabic_reshaper
-    from bidi import get_display
-
-    return get_display(arabic_reshaper.reshape(text))
-
-
-def _style_labels(labels: Sequence[Any]) -> None:
-    """Give tick labels that hold right-to-left text the font that has their glyphs."""
-    font = _arabic_font()
-    for label in labels:
-        if font and is_rtl(label.get_text()):
-            label.set_fontfamily(font)
 
 
 def _figure(width: float, height: float) -> Figure:
@@ -171,7 +103,7 @@ def similarity_heatmap(
                   fontsize=size)
     ax.set_xticks(range(columns), [label_text(t) for t in tgt_labels or map(str, range(columns))],
                   fontsize=size, rotation=90)
-    _style_labels([*ax.get_xticklabels(), *ax.get_yticklabels()])
+    style_labels([*ax.get_xticklabels(), *ax.get_yticklabels()])
     ax.set_xlim(-0.5, columns - 0.5)
     ax.set_ylim(rows - 0.5, -0.5)
     ax.set_xlabel("target sentences")
@@ -330,6 +262,6 @@ def f1_chart(
     ax.set_ylabel("F1")
     ax.set_title(title)
     if len(metrics) > 1:
-        ax.legend(fontsize=8, loc="lower right")
+        fig.legend(loc="outside right upper", fontsize=8)
     return fig
 

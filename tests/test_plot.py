@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import io
+import warnings
+
 import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from align import plot
+from align import plot, plot_text
 from align.cli.main import app
 from align.dataset import write_dataset_dir
 from align.errors import InputError
@@ -52,18 +55,18 @@ def test_alignment_category(kind: str, category: str) -> None:
 def test_label_text_shortens_and_keeps_logical_order_for_libraqm(
     monkeypatch, text: str, width: int, expected: str
 ) -> None:
-    monkeypatch.setattr(plot, "_lays_out_rtl", lambda: True)
-    assert plot.label_text(text, width) == expected
+    monkeypatch.setattr(plot_text, "_lays_out_rtl", lambda: True)
+    assert plot_text.label_text(text, width) == expected
 
 
 def test_label_text_shapes_and_reorders_arabic_without_libraqm(monkeypatch) -> None:
-    monkeypatch.setattr(plot, "_lays_out_rtl", lambda: False)
-    assert plot.label_text("سلام 2024") == "2024 ﻡﻼﺳ"  # presentation forms, visual order
+    monkeypatch.setattr(plot_text, "_lays_out_rtl", lambda: False)
+    assert plot_text.label_text("سلام 2024") == "2024 ﻡﻼﺳ"  # presentation forms, visual order
 
 
 def test_label_text_without_an_arabic_font_keeps_the_rest(monkeypatch) -> None:
-    monkeypatch.setattr(plot, "_arabic_font", lambda: None)
-    assert plot.label_text("3 يشارك فيه نحو 250 ممثلا. Fin") == "3 …. Fin"
+    monkeypatch.setattr(plot_text, "_arabic_font", lambda: None)
+    assert plot_text.label_text("3 يشارك فيه نحو 250 ممثلا. Fin") == "3 …. Fin"
 
 
 def test_heatmap_draws_path_types_and_labels() -> None:
@@ -86,10 +89,13 @@ def test_heatmap_draws_path_types_and_labels() -> None:
     )
     np.testing.assert_allclose(ax.images[0].get_array(), matrix)
     ticks = [label.get_text() for label in ax.get_xticklabels()]
-    assert ticks[3] == plot.label_text(AR[3])
+    assert ticks[3] == plot_text.label_text(AR[3])
     assert ax.get_yticklabels()[0].get_text() == "Une conférence conjointe sur la lutte c…"
     assert (ax.get_xlabel(), ax.get_ylabel()) == ("target sentences", "source sentences")
     assert ax.get_title() == "4 × 4 sentences, 4 beads"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # e.g. "Glyph … missing from font(s)"
+        fig.savefig(io.BytesIO(), format="png", dpi=40)
 
 
 def test_heatmap_puts_a_source_deletion_between_target_columns() -> None:
@@ -152,19 +158,25 @@ def test_alignment_types_bar_orders_and_counts() -> None:
 
 
 def test_f1_chart_groups_metrics_and_hatches_published() -> None:
-    results = {
-        "ours": Scores(0.9, 0.8, 0.85, 0.97, 0.93, 0.95),
-        "Gale–Church": {"strict": 0.6, "lax": 0.8},
-        "Vecalign": {"strict": 0.9},
-    }
-    ax = plot.f1_chart(results, published={"Vecalign"}).axes[0]
-    assert [p.get_height() for p in ax.containers[0]] == [0.85, 0.6, 0.9]
-    assert [p.get_height() for p in ax.containers[1]] == [0.95, 0.8]
-    assert [p.get_hatch() for p in ax.containers[0]] == [None, None, "//"]
+    measured = {"ours": Scores(0.9, 0.8, 0.85, 0.97, 0.93, 0.95),
+                "Gale–Church": {"strict": 0.6, "lax": 0.8}}
+    published = {"Gale–Church": {"strict": 0.68}, "Vecalign": {"strict": 0.902, "lax": 0.986}}
+    ax = plot.f1_chart(measured, published).axes[0]
+    assert [p.get_height() for p in ax.containers[0]] == [0.85, 0.6, 0.68, 0.902]
+    assert [p.get_height() for p in ax.containers[1]] == [0.95, 0.8, 0.986]
+    assert [p.get_hatch() for p in ax.containers[0]] == [None, None, "//", "//"]
     assert [t.get_text() for t in ax.get_xticklabels()] == [
-        "ours", "Gale–Church", "Vecalign\n(published)"
+        "ours", "Gale–Church", "Gale–Church\n(published)", "Vecalign\n(published)"
     ]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["strict", "lax"]
+    (legend,) = ax.figure.legends
+    assert [t.get_text() for t in legend.get_texts()] == ["strict", "lax"]
+    assert ax.get_ylabel() == "F1"
+
+
+def test_f1_chart_takes_plain_numbers() -> None:
+    ax = plot.f1_chart({"ours": 0.93, "Gale–Church": 0.61}, title="fixture").axes[0]
+    assert [p.get_height() for p in ax.containers[0]] == [0.93, 0.61]
+    assert ax.get_title() == "fixture" and not ax.figure.legends
 
 
 def test_side_by_side_html_sets_direction_and_greys_deletions() -> None:
