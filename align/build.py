@@ -102,7 +102,7 @@ def build(
         config = config_for(recipe, config)
     else:
         recipe = recipe_for(input_path, config)
-    result = build_corpus(recipe.inputs, config, embedder, progress)
+    result = build_corpus(recipe.inputs, config, embedder, progress, translator)
     scored = score_segments(result.segments, translator, languages=config.languages)
     kept, rejected, filter_counts = apply_filters(scored, config.filters)
     splits = split_segments(result, kept, recipe)

@@ -24,7 +24,11 @@ from align.filters import FilterConfig
 from align.ingest import read_articles
 from align.pairing import PairingConfig, pair_documents
 from align.records import Alignment, Document, DocumentPair, Segment, Sentence, Unpaired
+from align.scoring import MTSignal
 from align.split import split_paragraphs
+from align.translate import Translator
+
+SIGNALS = ("embedding", "mt")
 
 
 @dataclass(frozen=True)
@@ -36,10 +40,14 @@ class BuildConfig:
     align: AlignConfig = field(default_factory=AlignConfig)
     pairing: PairingConfig = field(default_factory=PairingConfig)
     filters: FilterConfig = field(default_factory=FilterConfig)
+    signal: str = "embedding"  # "mt" adds back-translation chrF to the aligner (Bleualign)
+    mt_weight: float = 0.5  # weight of the "mt" signal beside the embedding signal (1.0)
 
     def __post_init__(self) -> None:
         if len(self.languages) != 2 or self.languages[0] == self.languages[1]:
             raise ConfigError(f"need two different languages, got {list(self.languages)}")
+        if self.signal not in SIGNALS:
+            raise ConfigError(f"unknown signal {self.signal!r}: use {' or '.join(SIGNALS)}")
 
 
 @dataclass(slots=True)
@@ -53,15 +61,25 @@ class PairAlignment:
     segments: list[Segment]
 
 
-def align_pair(pair: DocumentPair, embedder: Embedder, config: AlignConfig) -> PairAlignment:
+def align_pair(
+    pair: DocumentPair,
+    embedder: Embedder,
+    config: AlignConfig,
+    translator: Translator | None = None,
+    mt_weight: float = 0.5,
+) -> PairAlignment:
     """Split both documents of a pair into sentences, align them, and make the segments.
 
-    A segment's ``similarity`` is the cosine of the embeddings of its two joined texts;
-    deletions are not segments.
+    With a ``translator`` (target → source language), the chrF of back-translated
+    candidates joins the embedding similarity as an alignment signal. A segment's
+    ``similarity`` is the cosine of the embeddings of its two joined texts; deletions are
+    not segments.
     """
     src = split_paragraphs(pair.src.paragraphs, pair.src.lang)
     tgt = split_paragraphs(pair.tgt.paragraphs, pair.tgt.lang)
-    alignments = align_sentences([s.text for s in src], [s.text for s in tgt], embedder, config)
+    src_texts, tgt_texts = [s.text for s in src], [s.text for s in tgt]
+    signals = [(MTSignal(src_texts, tgt_texts, translator), mt_weight)] if translator else []
+    alignments = align_sentences(src_texts, tgt_texts, embedder, config, signals)
     beads = [a for a in alignments if not a.is_deletion]
     src_texts = [" ".join(src[i].text for i in bead.src) for bead in beads]
     tgt_texts = [" ".join(tgt[i].text for i in bead.tgt) for bead in beads]
@@ -170,8 +188,14 @@ def build_corpus(
     config: BuildConfig = BuildConfig(),
     embedder: Embedder | None = None,
     progress: Progress | None = None,
+    translator: Translator | None = None,
 ) -> BuildResult:
-    """Run ingest → clean → pair → align over one or more collections; nothing is written."""
+    """Run ingest → clean → pair → align over one or more collections; nothing is written.
+
+    ``translator`` is needed when ``config.signal`` is ``"mt"``.
+    """
+    if config.signal == "mt" and translator is None:
+        raise ConfigError("the 'mt' alignment signal needs a translation model or translations")
     started = time.perf_counter()
     documents, rejected = collect_documents(inputs, config.languages)
     embedder = embedder or load_embedder(config.embedder)
@@ -180,7 +204,8 @@ def build_corpus(
     for done, pair in enumerate(pairs):
         if progress:
             progress("align", done, len(pairs))
-        aligned.append(align_pair(pair, embedder, config.align))
+        mt = translator if config.signal == "mt" else None
+        aligned.append(align_pair(pair, embedder, config.align, mt, config.mt_weight))
     if progress:
         progress("align", len(pairs), len(pairs))
     return BuildResult(

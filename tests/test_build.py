@@ -133,3 +133,25 @@ def test_backtranslation_scores_and_rejected_split(tmp_path, seeds_dir, embedder
     assert set(rejected["rejected_by"]) <= set(report["filters"])
     assert all(0.0 <= value <= 1.0 for value in rejected["bt_chrf"])
     assert len(splits["train"]) + len(rejected) == report["counts"]["segments"]
+
+
+def test_mt_signal_aligns_the_seeds_with_a_translation_model(tmp_path, seeds_dir, embedder,
+                                                             tiny_marian) -> None:
+    from align.translate import MarianTranslator
+
+    translator = MarianTranslator(str(tiny_marian), max_length=32, cache_dir=tmp_path / "cache",
+                                  progress=False)
+    config = BuildConfig(signal="mt")
+    report = build(seeds_dir, tmp_path / "out", config, embedder=embedder, translator=translator)
+    assert report["signature"]["config"]["signal"] == "mt"
+    assert [(p["fr"][:3], p["ar"][:3]) for p in report["pairs"]] == [("000", "001")]
+    assert report["counts"]["segments"] >= 10
+
+
+def test_mt_signal_without_a_translator_is_a_config_error(tmp_path, seeds_dir, embedder) -> None:
+    from align.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="needs a translation model"):
+        build(seeds_dir, tmp_path / "out", BuildConfig(signal="mt"), embedder=embedder)
+    with pytest.raises(ConfigError, match="unknown signal"):
+        BuildConfig(signal="magic")

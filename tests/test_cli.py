@@ -60,3 +60,50 @@ def test_build_pair_show_on_the_seeds(tmp_path, seeds_dir) -> None:
 
     visual = run("show", str(out), "--limit", "1")
     assert "وتسعى المنظمتان" not in visual.stdout  # shaped and reordered for the terminal
+
+
+FR = [
+    "Le gouvernement a annoncé mardi un nouveau plan pour l'emploi des jeunes.",
+    "Le plan prévoit la création de 50 000 postes dans les régions rurales, et il sera "
+    "financé par l'Union européenne.",
+    "Abonnez-vous à notre newsletter pour recevoir les dernières nouvelles.",
+    "Le ministre a déclaré que les premiers recrutements auront lieu en septembre.",
+]
+AR = [
+    "أعلنت الحكومة يوم الثلاثاء عن خطة جديدة لتشغيل الشباب.",
+    "وتنص الخطة على إنشاء 50 ألف وظيفة في المناطق الريفية.",
+    "وسيمولها الاتحاد الأوروبي.",
+    "وقال الوزير إن أولى عمليات التوظيف ستتم في سبتمبر.",
+]
+# Back-translations of AR, as a MarianMT ar→fr model would give them.
+BACK = [
+    "Le gouvernement a annoncé mardi un nouveau plan pour l'emploi des jeunes.",
+    "Le plan prévoit la création de 50 000 postes dans les régions rurales.",
+    "Il sera financé par l'Union européenne.",
+    "Le ministre a déclaré que les premiers recrutements auront lieu en septembre.",
+]
+EXPECTED = ["[0]:[0]", "[1]:[1, 2]", "[2]:[]", "[3]:[3]"]
+
+
+@pytest.mark.parametrize("signal", ["embedding", "mt"])
+def test_sentences_prints_vecalign_format(tmp_path, signal: str) -> None:
+    (tmp_path / "doc.fr").write_text("\n".join(FR), encoding="utf-8")
+    (tmp_path / "doc.ar").write_text("\n".join(AR), encoding="utf-8")
+    (tmp_path / "mt.jsonl").write_text(
+        "\n".join(json.dumps({"text": a, "translation": b}, ensure_ascii=False)
+                  for a, b in zip(AR, BACK)),
+        encoding="utf-8",
+    )
+    result = run("sentences", str(tmp_path / "doc.fr"), str(tmp_path / "doc.ar"), "--presplit",
+                 "--signal", signal, "--translations", str(tmp_path / "mt.jsonl"))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert [line.rsplit(":", 1)[0] for line in lines] == EXPECTED
+    assert all(0.0 <= float(line.rsplit(":", 1)[1]) <= 1.0 for line in lines)
+
+
+def test_unknown_signal_is_a_usage_error(tmp_path) -> None:
+    (tmp_path / "a").write_text("Bonjour.", encoding="utf-8")
+    result = run("sentences", str(tmp_path / "a"), str(tmp_path / "a"), "--signal", "magic")
+    assert result.returncode == 2
+    assert "unknown signal" in result.stderr

@@ -45,6 +45,9 @@ def build(
     backtranslate: bool = typer.Option(
         False, "--backtranslate", help="Score segments by MarianMT back-translation (bt_chrf)."
     ),
+    signal: str = typer.Option(
+        "embedding", help="Alignment signal: 'embedding', or 'mt' to add back-translation chrF."
+    ),
     mt_model: MtModel = DEFAULT_MT_MODEL,
     translations: Translations = None,
     device: Device = None,
@@ -62,7 +65,7 @@ def build(
     Examples: align build seeds --out build/seeds
               align build corpora/seeds.toml --out build/seeds --backtranslate
     """
-    config = BuildConfig(languages=parse_languages(languages), embedder=embedder)
+    config = BuildConfig(languages=parse_languages(languages), embedder=embedder, signal=signal)
     if max_size is not None:
         config = replace(config, align=replace(config.align, max_size=max_size))
     if deletion_penalty is not None:
@@ -70,7 +73,7 @@ def build(
     if pair_threshold is not None:
         config = replace(config, pairing=replace(config.pairing, threshold=pair_threshold))
     translator = None
-    if backtranslate or translations is not None:
+    if backtranslate or translations is not None or signal == "mt":
         translator = load_translator(
             mt_model, translations, device=device, batch_size=batch_size,
             beam_size=beam_size, max_length=max_length, progress=not quiet,

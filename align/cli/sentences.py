@@ -8,9 +8,10 @@ from typing import Annotated
 
 import typer
 
-from align.cli.options import EmbedderName
+from align.cli.options import EmbedderName, MtModel, Translations
 from align.embed import DEFAULT_EMBEDDER, load_embedder
 from align.errors import InputError
+from align.translate import DEFAULT_MT_MODEL
 
 
 def _read_sentences(path: Path, lang: str, presplit: bool) -> list[str]:
@@ -38,6 +39,12 @@ def sentences(
     deletion_penalty: float | None = typer.Option(
         None, "--deletion-penalty", help="Cost of leaving a sentence unaligned (default 0.3)."
     ),
+    signal: str = typer.Option(
+        "embedding", help="'embedding', or 'mt' to add chrF of back-translated candidates."
+    ),
+    mt_model: MtModel = DEFAULT_MT_MODEL,
+    translations: Translations = None,
+    mt_weight: float = typer.Option(0.5, help="Weight of the 'mt' signal."),
 ) -> None:
     """Align the sentences of two documents; print one bead per line, Vecalign format.
 
@@ -47,6 +54,11 @@ def sentences(
     Example: align sentences article.fr.txt article.ar.txt --src-lang fr --tgt-lang ar
     """
     from align.aligner import AlignConfig, align_sentences
+    from align.scoring import MTSignal
+    from align.translate import load_translator
+
+    if signal not in ("embedding", "mt"):
+        raise typer.BadParameter(f"unknown signal {signal!r}: use 'embedding' or 'mt'")
 
     config = AlignConfig()
     if max_size is not None:
@@ -57,5 +69,11 @@ def sentences(
     config.validate()
     src_sentences = _read_sentences(src, src_lang, presplit)
     tgt_sentences = _read_sentences(tgt, tgt_lang, presplit)
-    beads = align_sentences(src_sentences, tgt_sentences, load_embedder(embedder), config)
+    signals = []
+    if signal == "mt":
+        translator = load_translator(mt_model, translations)
+        signals.append((MTSignal(src_sentences, tgt_sentences, translator), mt_weight))
+    beads = align_sentences(
+        src_sentences, tgt_sentences, load_embedder(embedder), config, signals
+    )
     typer.echo("\n".join(bead.to_vecalign() for bead in beads))
