@@ -3,9 +3,12 @@
 Separation: NTREX-128 has the same English news translated into French (``fra``), Canadian
 French (``fra-CA``) and Arabic (``arb``), line by line. ``fra-CA`` stands in for a machine
 back-translation of the Arabic lines, so the back-translation scores can be measured
-without a model. True fr/ar pairs are the positives; the same sentences paired at random
-(within the same half of the data) are the negatives. Documents are split in two halves:
-the first calibrates the combined score (``fit_logistic``), the second measures ROC AUC.
+without a model. True fr/ar pairs are the positives. Each French sentence also gets three
+wrong partners (``negative_pairs``), within the same half of the data: the nearest Arabic
+non-translation by embedding cosine, an adjacent sentence of its document, a random one.
+Documents are split in two halves: the first calibrates the combined score
+(``fit_logistic``) and the ``min_score`` threshold, the second measures ROC AUC per signal
+and negative kind, and the filters' keep and removal rates.
 
 Throughput: sentences per second of a Marian model translating in length-sorted batches
 against a loop of one sentence at a time, same sentences, median of several runs.
@@ -17,7 +20,7 @@ import json
 import tempfile
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +30,7 @@ from align.embed import Embedder
 from align.errors import InputError
 from align.filters import FilterConfig, apply_filters
 from align.records import Segment
-from align.scoring import score_segments
+from align.scoring import combined_score, model_features, score_segments
 from align.translate import MarianTranslator, PrecomputedTranslator
 
 FILES = {
@@ -37,6 +40,9 @@ FILES = {
     "docs": "DOCUMENT_IDS.tsv",
 }
 SIGNALS = ("similarity", "bt_chrf", "bt_bleu", "length_ratio", "score")
+NEGATIVES = ("nearest", "adjacent", "random")
+MODELS = (("similarity", "bt_chrf"), ("similarity",), ("bt_chrf",))
+KEEP_TRUE = 0.98  # share of dev true pairs the suggested min_score keeps, under every model
 
 
 def roc_auc(positives: Sequence[float], negatives: Sequence[float]) -> float:
@@ -55,14 +61,23 @@ def roc_auc(positives: Sequence[float], negatives: Sequence[float]) -> float:
     return float((ranks[:n_pos].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
 
 
-def fit_logistic(features: np.ndarray, labels: np.ndarray, l2: float = 1e-3) -> np.ndarray:
-    """Weights (last one the bias) of an L2-regularised logistic regression, by Newton steps."""
+def fit_logistic(
+    features: np.ndarray,
+    labels: np.ndarray,
+    l2: float = 1e-3,
+    sample_weight: np.ndarray | None = None,
+) -> np.ndarray:
+    """Weights (last one the bias) of an L2-regularised logistic regression, by Newton steps.
+
+    ``sample_weight`` scales each row's share of the likelihood (default: 1 each).
+    """
     x = np.hstack([features, np.ones((len(features), 1))])
+    c = np.ones(len(x)) if sample_weight is None else np.asarray(sample_weight, float)
     w = np.zeros(x.shape[1])
     for _ in range(100):
         p = 1 / (1 + np.exp(-x @ w))
-        gradient = x.T @ (p - labels) + l2 * w
-        hessian = (x * (p * (1 - p))[:, None]).T @ x + l2 * np.eye(len(w))
+        gradient = x.T @ (c * (p - labels)) + l2 * w
+        hessian = (x * (c * p * (1 - p))[:, None]).T @ x + l2 * np.eye(len(w))
         step = np.linalg.solve(hessian, gradient)
         w -= step
         if np.abs(step).max() < 1e-8:
@@ -102,23 +117,75 @@ def halves(docs: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     return np.flatnonzero(dev), np.flatnonzero(~dev)
 
 
-def labelled_segments(
+def negative_pairs(
     data: Ntrex, lines: np.ndarray, vectors: tuple[np.ndarray, np.ndarray], seed: int
-) -> tuple[list[Segment], list[Segment]]:
-    """True pairs of ``lines`` and as many random pairings of them (no line with itself)."""
+) -> dict[str, list[tuple[int, int]]]:
+    """Wrong (French line, Arabic line) partners of each of ``lines``, per kind.
+
+    ``nearest``: the Arabic line of ``lines`` with the highest cosine that is not a
+    translation (neither side repeats the true pair's text); ``adjacent``: the next line of
+    the same document, else the previous one (single-line documents have none); ``random``:
+    a random permutation of ``lines`` without fixed points.
+    """
     fr_vectors, ar_vectors = vectors
+    cosines = fr_vectors[lines] @ ar_vectors[lines].T
+    fr = np.array([data.fr[i] for i in lines], dtype=object)
+    ar = np.array([data.ar[i] for i in lines], dtype=object)
+    cosines[(fr[:, None] == fr[None, :]) | (ar[:, None] == ar[None, :])] = -np.inf
+    nearest = [(i, int(lines[k])) for i, k in zip(lines.tolist(), cosines.argmax(1), strict=True)]
+    adjacent = []
+    for i in lines.tolist():
+        j = next((j for j in (i + 1, i - 1)
+                  if 0 <= j < len(data.docs) and data.docs[j] == data.docs[i]), None)
+        if j is not None:
+            adjacent.append((i, j))
     shuffled = np.random.default_rng(seed).permutation(lines)
     partner = dict(zip(shuffled.tolist(), np.roll(shuffled, 1).tolist(), strict=True))
+    return {"nearest": nearest, "adjacent": adjacent,
+            "random": [(i, partner[i]) for i in lines.tolist()]}
 
-    def segment(i: int, j: int) -> Segment:
-        return Segment(f"{i}-{j}", data.fr[i], data.ar[j], "", "", (i,), (j,), "1-1",
-                       float(fr_vectors[i] @ ar_vectors[j]))
 
-    return [segment(i, i) for i in lines], [segment(i, partner[i]) for i in lines]
+def pair_segments(
+    data: Ntrex, pairs: Sequence[tuple[int, int]], vectors: tuple[np.ndarray, np.ndarray]
+) -> list[Segment]:
+    """One segment per (French line, Arabic line) pair, its similarity the embedding cosine."""
+    fr_vectors, ar_vectors = vectors
+    return [Segment(f"{i}-{j}", data.fr[i], data.ar[j], "", "", (i,), (j,), "1-1",
+                    float(fr_vectors[i] @ ar_vectors[j])) for i, j in pairs]
+
+
+def model_matrix(segments: Sequence[Segment], model: Sequence[str]) -> np.ndarray:
+    """Rows of the features of ``model`` (primary signals plus the length penalty)."""
+    names = [*model, "length_penalty"]
+    rows = [model_features({**s.scores, "similarity": s.similarity}) for s in segments]
+    return np.array([[row[n] for n in names] for row in rows]).reshape(len(rows), len(names))
+
+
+def model_scores(segments: Sequence[Segment], model: Sequence[str]) -> np.ndarray:
+    """The combined score of ``segments`` with only ``model``'s primary signals."""
+    keep = {"similarity", "length_ratio", *model}
+    return np.array([combined_score({name: value for name, value in
+                                     {**s.scores, "similarity": s.similarity}.items()
+                                     if name in keep}) for s in segments])
+
+
+def fit_models(
+    positives: Sequence[Segment], negatives: dict[str, list[Segment]]
+) -> dict[str, np.ndarray]:
+    """Logistic weights per model; each negative kind weighs as much in all as the positives."""
+    weights = {}
+    for model in MODELS:
+        x = np.vstack([model_matrix(g, model) for g in (positives, *negatives.values())])
+        y = np.r_[np.ones(len(positives)), np.zeros(len(x) - len(positives))]
+        c = np.concatenate([np.ones(len(positives)), *(
+            np.full(len(g), len(positives) / (len(g) * len(negatives)))
+            for g in negatives.values())])
+        weights["+".join(model)] = fit_logistic(x, y, sample_weight=c)
+    return weights
 
 
 def bench_scoring(data: Path, embedder: Embedder, seed: int = 0) -> dict[str, Any]:
-    """AUC of each signal and of the combined score; refitted weights; filter rejections."""
+    """AUC per signal and negative kind, refitted weights, a dev ``min_score``, filter rates."""
     ntrex = read_ntrex(data)
     vectors = (embedder.encode(ntrex.fr), embedder.encode(ntrex.ar))
     with tempfile.TemporaryDirectory() as tmp:
@@ -129,35 +196,80 @@ def bench_scoring(data: Path, embedder: Embedder, seed: int = 0) -> dict[str, An
         translator = PrecomputedTranslator(path)
     parts = {}
     for name, lines in zip(("dev", "test"), halves(ntrex.docs), strict=True):
-        positives, negatives = labelled_segments(ntrex, lines, vectors, seed)
-        parts[name] = (score_segments(positives, translator), score_segments(negatives, translator))
-
-    def values(segments: list[Segment], name: str) -> np.ndarray:
-        return np.array([s.similarity if name == "similarity" else s.scores[name]
-                         for s in segments])
-
-    test_pos, test_neg = parts["test"]
-    dev_pos, dev_neg = parts["dev"]
-    weights = {}
-    for subset in (("similarity", "bt_chrf"), ("similarity",), ("bt_chrf",)):
-        x = np.vstack([np.stack([values(p, n) for n in subset], 1) for p in (dev_pos, dev_neg)])
-        y = np.r_[np.ones(len(dev_pos)), np.zeros(len(dev_neg))]
-        w = fit_logistic(x, y)
-        weights["+".join(subset)] = {"bias": round(w[-1], 2),
-                                     **{n: round(v, 2) for n, v in zip(subset, w, strict=False)}}
-    filters = {}
-    for label, segments in (("true_pairs", test_pos), ("random_pairs", test_neg)):
-        _, rejected, counts = apply_filters(segments, FilterConfig())
-        filters[label] = {"rejected": len(rejected), "of": len(segments), "by_reason": counts}
+        pairs = {"true": [(i, i) for i in lines.tolist()],
+                 **negative_pairs(ntrex, lines, vectors, seed)}
+        parts[name] = {kind: score_segments(pair_segments(ntrex, p, vectors), translator)
+                       for kind, p in pairs.items()}
+    dev, test = parts["dev"], parts["test"]
+    fitted = fit_models(dev["true"], {k: dev[k] for k in NEGATIVES})
+    quantiles = true_score_quantiles(dev["true"], fitted)
+    min_score = suggest_min_score(quantiles)
     return {
-        "pairs": {"dev": len(dev_pos), "test": len(test_pos)},
-        "auc_test": {n: round(roc_auc(values(test_pos, n), values(test_neg, n)), 5)
-                     for n in SIGNALS},
-        "dev_medians_bt_chrf": {"true": round(float(np.median(values(dev_pos, "bt_chrf"))), 3),
-                                "random": round(float(np.median(values(dev_neg, "bt_chrf"))), 3)},
-        "fitted_weights": weights,
-        "filters_test": filters,
+        "pairs": {name: {kind: len(s) for kind, s in part.items()} for name, part in parts.items()},
+        "auc_test": {kind: _aucs(test["true"], test[kind]) for kind in NEGATIVES},
+        "dev_medians_bt_chrf": {kind: round(float(np.median(_values(s, "bt_chrf"))), 3)
+                                for kind, s in dev.items()},
+        "fitted_weights": {
+            model: {"bias": round(float(w[-1]), 2),
+                    **{n: round(float(v), 2)
+                       for n, v in zip([*model.split("+"), "length_penalty"], w, strict=False)}}
+            for model, w in fitted.items()},
+        "dev_true_score_quantile": {m: round(q, 3) for m, q in quantiles.items()},
+        "suggested_min_score": min_score,
+        "filters_test": _filter_rates(test, FilterConfig()),
     }
+
+
+def true_score_quantiles(
+    positives: Sequence[Segment], fitted: dict[str, np.ndarray]
+) -> dict[str, float]:
+    """Per fitted model, the score of ``positives`` that ``KEEP_TRUE`` of them reach."""
+    quantiles = {}
+    for model, w in fitted.items():
+        logits = model_matrix(positives, model.split("+")) @ w[:-1] + w[-1]
+        quantiles[model] = float(np.quantile(1 / (1 + np.exp(-logits)), 1 - KEEP_TRUE))
+    return quantiles
+
+
+def suggest_min_score(quantiles: dict[str, float]) -> float:
+    """The lowest quantile among models with ``similarity`` (the aligner always gives it),
+    rounded down to 2 decimals: ``KEEP_TRUE`` of true pairs pass with or without MT."""
+    return float(np.floor(min(q for m, q in quantiles.items() if "similarity" in m) * 100) / 100)
+
+
+def _values(segments: Sequence[Segment], name: str) -> np.ndarray:
+    return np.array([s.similarity if name == "similarity" else s.scores[name] for s in segments])
+
+
+def _aucs(positives: Sequence[Segment], negatives: Sequence[Segment]) -> dict[str, float]:
+    aucs = {n: roc_auc(_values(positives, n), _values(negatives, n)) for n in SIGNALS}
+    aucs["score_similarity_only"] = roc_auc(model_scores(positives, ["similarity"]),
+                                            model_scores(negatives, ["similarity"]))
+    return {n: round(v, 4) for n, v in aucs.items()}
+
+
+def _filter_rates(parts: dict[str, list[Segment]], config: FilterConfig) -> dict[str, Any]:
+    """Per kind of pair and model: share kept (true pairs) or removed (negatives) by the
+    score filter alone and by all filters, with the rejections of all filters per reason."""
+    score_only = FilterConfig(min_score=config.min_score, min_length_ratio=None,
+                              min_language_confidence=None, min_number_overlap=None,
+                              duplicate_pairs=False, duplicate_sources=False)
+    rates: dict[str, Any] = {"min_score": config.min_score}
+    for kind, segments in parts.items():
+        without_mt = [replace(s, scores={**{k: v for k, v in s.scores.items()
+                                            if not k.startswith("bt_")},
+                                         "score": float(model_scores([s], ["similarity"])[0])})
+                      for s in segments]
+        row = {}
+        for label, group in (("with_bt", segments), ("similarity_only", without_mt)):
+            shares = {}
+            for name, chosen in (("score_filter", score_only), ("all_filters", config)):
+                kept, _, counts = apply_filters(group, chosen)
+                share = len(kept) / len(group)
+                shares[name] = round(share if kind == "true" else 1 - share, 4)
+            row[label] = {**shares, "by_reason": counts}
+        rates[kind] = row
+    return rates
 
 
 def bench_throughput(

@@ -30,16 +30,22 @@ import numpy as np
 from align.records import Segment
 from align.translate import Translator
 
-# Logistic models of the combined score, one per set of available signals:
-# score = sigmoid(bias + sum(weight * signal)). Fitted (the "fitted_weights" that
-# `align bench scoring --data NTREX_DIR` prints) on the dev half of NTREX-128 documents: true
-# fr/ar sentence pairs against the same sentences paired at random, `similarity` being the
-# cosine of USE-m3 embeddings and `bt_chrf` using the fra-CA references as back-translation.
+# Logistic models of the combined score, one per set of available primary signals:
+# score = sigmoid(bias + sum(weight * feature)) over the features of ``model_features``.
+# Fitted (the "fitted_weights" that `align bench scoring --data NTREX_DIR` prints) on the dev
+# half of NTREX-128 documents: true fr/ar sentence pairs against, in equal total weight, three
+# kinds of wrong pairs of the same sentences: the most similar non-translation (nearest USE-m3
+# neighbour), an adjacent sentence of the same document and a random sentence. `similarity` is
+# the cosine of USE-m3 embeddings, `bt_chrf` uses the fra-CA references as back-translation
+# and `length_penalty` is |log| of the character length ratio.
 SCORE_MODELS: dict[frozenset[str], dict[str, float]] = {
-    frozenset({"similarity", "bt_chrf"}): {"bias": -10.39, "similarity": 20.84, "bt_chrf": 15.95},
-    frozenset({"similarity"}): {"bias": -7.53, "similarity": 26.30},
-    frozenset({"bt_chrf"}): {"bias": -10.00, "bt_chrf": 34.54},
+    frozenset({"similarity", "bt_chrf"}): {
+        "bias": -8.34, "similarity": 7.84, "bt_chrf": 14.74, "length_penalty": -1.52},
+    frozenset({"similarity"}): {"bias": -6.26, "similarity": 15.50, "length_penalty": -2.29},
+    frozenset({"bt_chrf"}): {"bias": -6.87, "bt_chrf": 20.85, "length_penalty": -1.45},
 }
+# Shortest length ratio the length penalty counts (an empty side gives this ratio).
+MIN_LENGTH_RATIO = 0.01
 # Median back-translation chrF (0–1) of random and of true sentence pairs on the same data:
 # MTSignal maps them to 0 and 1.
 CHRF_UNRELATED = 0.173
@@ -85,21 +91,36 @@ def language_confidence(text: str, expected: str, languages: Sequence[str]) -> f
     return confidence if lang == expected else 1.0 - confidence
 
 
-def combined_score(scores: Mapping[str, float]) -> float | None:
-    """The combined score in [0, 1] from ``similarity`` and ``bt_chrf``, whichever are present.
+def model_features(scores: Mapping[str, float]) -> dict[str, float]:
+    """The combined score's inputs present in ``scores``.
 
-    A logistic model of the available signals (``SCORE_MODELS``): about the probability that
-    the pair is a translation rather than a random pairing. ``None`` without either signal.
-    Length ratio and language are left to the filters: the calibration data holds no
-    negatives that differ in them.
+    ``similarity`` and ``bt_chrf`` as they are; ``length_penalty`` = ``-log(length_ratio)``
+    (0 for equal lengths, growing as the sides' lengths diverge), from ``length_ratio``.
+    Missing or NaN signals are left out.
     """
-    present = frozenset(
-        name for name in ("similarity", "bt_chrf") if _is_number(scores.get(name))
-    )
+    features = {name: scores[name] for name in ("similarity", "bt_chrf")
+                if _is_number(scores.get(name))}
+    ratio = scores.get("length_ratio")
+    if _is_number(ratio):
+        features["length_penalty"] = -math.log(max(ratio, MIN_LENGTH_RATIO))
+    return features
+
+
+def combined_score(scores: Mapping[str, float]) -> float | None:
+    """The combined score in [0, 1] from ``similarity``, ``bt_chrf`` and ``length_ratio``.
+
+    A logistic model (``SCORE_MODELS``) chosen by which of ``similarity`` and ``bt_chrf`` are
+    present: about the probability that the pair is a translation rather than a wrong pairing
+    (a related sentence or a random one), at even odds. The length term is left out when
+    ``length_ratio`` is absent. ``None`` without similarity or bt_chrf. Language is left to
+    the filters: the calibration data holds no negatives that differ in it.
+    """
+    features = model_features(scores)
+    present = frozenset(features) & {"similarity", "bt_chrf"}
     if not present:
         return None
     model = SCORE_MODELS[present]
-    logit = model["bias"] + sum(model[name] * scores[name] for name in present)
+    logit = model["bias"] + sum(model[name] * value for name, value in features.items())
     return 1 / (1 + math.exp(-logit))
 
 

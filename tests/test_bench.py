@@ -105,3 +105,23 @@ def test_ntrex_alignment_and_pairing(ntrex_dir, embedder) -> None:
     result = pairing_benchmark(ntrex_dir, embedder, withheld=0.0)
     assert (result.pairable, result.withheld) == (2, 0)
     assert result.correct == result.pairs_found == 2 and result.precision == 1.0
+
+
+def test_long_pair_is_distinct_damaged_text(ntrex_dir) -> None:
+    from align.bench_speed import long_pair
+
+    src, tgt = long_pair(str(ntrex_dir), 100)
+    assert len(set(src)) == len(src) and len(set(tgt)) == len(tgt)
+    assert len(tgt) == 98  # every 50th target sentence dropped
+    assert len(src) == 97  # every 40th pair of source sentences merged
+    assert src[0] == f"{NTREX_FR[0]} (1) {NTREX_FR[1]} (1)"  # a 2-1 merge
+    assert src[1] == f"{NTREX_FR[2]} (1)" and src[-1].endswith("(17)")
+
+
+def test_speed_benchmark_times_both_systems(ntrex_dir) -> None:
+    from align.bench_speed import speed_benchmark, speed_report
+
+    [result] = speed_benchmark(str(ntrex_dir), "use-m3", sizes=[30], runs=2)
+    assert result.sentences == 29 and len(result.seconds) == 2  # 30 with one 2-1 merge
+    assert result.median > 0 and result.baseline_seconds > 0 and result.peak_mb > 0
+    assert speed_report([result]).splitlines()[1].split()[:2] == ["29", "2"]

@@ -7,7 +7,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from align.bench_scoring import bench_scoring, bench_throughput, fit_logistic, halves, roc_auc
+from align.bench_scoring import (
+    Ntrex,
+    bench_scoring,
+    bench_throughput,
+    fit_logistic,
+    halves,
+    negative_pairs,
+    roc_auc,
+)
 from align.errors import InputError
 
 
@@ -30,6 +38,9 @@ def test_fit_logistic_recovers_weights() -> None:
     x = rng.normal(size=(4000, 2))
     labels = (rng.random(4000) < 1 / (1 + np.exp(-(2 * x[:, 0] - x[:, 1] + 0.5)))).astype(float)
     assert fit_logistic(x, labels) == pytest.approx([2, -1, 0.5], abs=0.2)
+    # doubling every row's weight is the same as repeating the data
+    doubled = fit_logistic(x, labels, sample_weight=np.full(4000, 2.0))
+    assert doubled == pytest.approx(fit_logistic(np.vstack([x, x]), np.r_[labels, labels]))
 
 
 FR = ["Le sommet s’est ouvert mardi à Tachkent.", "Vingt pays y participent.",
@@ -66,14 +77,31 @@ def test_halves_split_by_document() -> None:
     assert dev.tolist() == [0, 1] and test.tolist() == [2, 3, 4]
 
 
+def test_negative_pairs() -> None:
+    # Arabic line 4 repeats line 5, so neither is a wrong partner of French line 4 or 5
+    data = Ntrex(FR, [*AR[:4], AR[5], AR[5]], BT, ["a"] * 3 + ["b"] * 3)
+    fr, ar = np.eye(6), np.eye(6)
+    ar[[4, 5]] = [0, 0, 0, 0.6, 0, 0.8]
+    pairs = negative_pairs(data, np.array([3, 4, 5]), (fr, ar), seed=0)
+    assert pairs["nearest"] == [(3, 4), (4, 3), (5, 3)]
+    assert pairs["adjacent"] == [(3, 4), (4, 5), (5, 4)]
+    assert sorted(j for _, j in pairs["random"]) == [3, 4, 5]
+    assert all(i != j for i, j in pairs["random"])
+
+
 def test_bench_scoring_end_to_end(ntrex: Path) -> None:
     result = bench_scoring(ntrex, Aligned())
-    assert result["pairs"] == {"dev": 3, "test": 3}
-    assert result["auc_test"]["similarity"] == 1.0
-    assert result["auc_test"]["bt_chrf"] == 1.0
-    assert result["auc_test"]["score"] == 1.0
+    counts = {"true": 3, "nearest": 3, "adjacent": 3, "random": 3}
+    assert result["pairs"] == {"dev": counts, "test": counts}
+    for kind in ("nearest", "adjacent", "random"):
+        assert result["auc_test"][kind]["similarity"] == 1.0
+        assert result["auc_test"][kind]["bt_chrf"] == 1.0
+        assert result["auc_test"][kind]["score"] == 1.0
     assert set(result["fitted_weights"]) == {"similarity+bt_chrf", "similarity", "bt_chrf"}
-    assert result["filters_test"]["true_pairs"]["rejected"] == 0
+    assert set(result["fitted_weights"]["similarity"]) == {"bias", "similarity", "length_penalty"}
+    assert 0.0 <= result["suggested_min_score"] < 1.0
+    assert result["filters_test"]["true"]["with_bt"]["all_filters"] == 1.0
+    assert result["filters_test"]["random"]["with_bt"]["score_filter"] == 1.0
 
 
 def test_bench_scoring_missing_file(ntrex: Path) -> None:

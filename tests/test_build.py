@@ -111,7 +111,8 @@ def test_recipe_build_uses_its_settings(tmp_path, embedder) -> None:
     recipe = Path(__file__).resolve().parent.parent / "corpora" / "seeds.toml"
     report = build(recipe, tmp_path / "out", embedder=embedder)
     assert report["signature"]["seed"] == 13
-    assert report["signature"]["config"]["filters"]["min_score"] == 0.5
+    assert report["signature"]["config"]["filters"]["min_length_ratio"] == 0.5
+    assert report["signature"]["config"]["align"]["max_size"] == 4
     card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
     assert "pretty_name: Seeds French" in card and "config_name: ar-fr" in card
 

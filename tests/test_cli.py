@@ -91,7 +91,7 @@ def test_sentences_prints_vecalign_format(tmp_path, signal: str) -> None:
     (tmp_path / "doc.ar").write_text("\n".join(AR), encoding="utf-8")
     (tmp_path / "mt.jsonl").write_text(
         "\n".join(json.dumps({"text": a, "translation": b}, ensure_ascii=False)
-                  for a, b in zip(AR, BACK)),
+                  for a, b in zip(AR, BACK, strict=True)),
         encoding="utf-8",
     )
     result = run("sentences", str(tmp_path / "doc.fr"), str(tmp_path / "doc.ar"), "--presplit",

@@ -76,7 +76,7 @@ def test_number_filter(src: str, tgt: str, keep: bool) -> None:
 @pytest.mark.parametrize(
     ("check", "scores", "reason"),
     [
-        (score_filter, {"score": 0.31}, "low_score"),
+        (score_filter, {"score": 0.08}, "low_score"),
         (length_ratio_filter, {"length_ratio": 0.25}, "length_ratio"),
         (language_filter, {"lang_ar": 0.02}, "wrong_language"),
         (language_filter, {"lang_fr": 0.1}, "wrong_language"),
@@ -110,8 +110,8 @@ def test_apply_filters_counts_and_order() -> None:
     segments = [
         seg(),
         seg(),  # duplicate pair
-        seg("Le sommet s’ouvre mardi.", "تفتتح القمة يوم الثلاثاء.", score=0.2),
-        seg("Le sommet s’ouvre mardi.", "تفتتح القمة يوم الثلاثاء.", score=0.2, lang_ar=0.0),
+        seg("Le sommet s’ouvre mardi.", "تفتتح القمة يوم الثلاثاء.", score=0.05),
+        seg("Le sommet s’ouvre mardi.", "تفتتح القمة يوم الثلاثاء.", score=0.05, lang_ar=0.0),
         seg(FR, AR.replace("20", "30")),
         seg("Une autre phrase bien traduite.", "جملة أخرى مترجمة جيدا."),
     ]
@@ -126,7 +126,7 @@ def test_apply_filters_counts_and_order() -> None:
 
 
 def test_low_quality_first_occurrence_does_not_block_a_good_one() -> None:
-    kept, rejected, counts = apply_filters([seg(score=0.1), seg()])
+    kept, rejected, counts = apply_filters([seg(score=0.05), seg()])
     assert len(kept) == 1 and kept[0].scores["score"] == 0.97
     assert counts == {"low_score": 1}
 

@@ -37,7 +37,7 @@ def test_seeds_recipe():
     assert "copyright of their publishers" in recipe.license_note
     assert [s.name for s in recipe.sources][0] == "RT (RT World News)"
     assert recipe.pipeline == PipelineOptions(embedder="use-m3", max_alignment_size=4)
-    assert recipe.filters == FilterConfig(min_score=0.5, min_length_ratio=0.4)
+    assert recipe.filters == FilterConfig(min_length_ratio=0.5)
     assert recipe.splits == SplitSizes(test=0.1, validation=0.1)
     assert recipe.seed == 13
 

@@ -18,6 +18,7 @@ from align.scoring import (
     combined_score,
     language_confidence,
     length_ratio,
+    model_features,
     score_segments,
 )
 from align.translate import MarianTranslator
@@ -108,18 +109,50 @@ def test_language_confidence(text: str, expected: str, low: float, high: float) 
     assert low <= language_confidence(text, expected, ("fr", "ar")) <= high
 
 
+@pytest.mark.parametrize(
+    ("scores", "expected"),
+    [
+        ({"similarity": 0.6, "bt_chrf": 0.55, "length_ratio": 1.0, "lang_fr": 0.9},
+         {"similarity": 0.6, "bt_chrf": 0.55, "length_penalty": 0.0}),
+        ({"similarity": 0.6, "length_ratio": 0.5},
+         {"similarity": 0.6, "length_penalty": math.log(2)}),
+        ({"similarity": math.nan, "bt_chrf": 0.2}, {"bt_chrf": 0.2}),
+        ({"length_ratio": 0.0}, {"length_penalty": math.log(100)}),  # empty side: ratio 0.01
+        ({"lang_ar": 1.0}, {}),
+    ],
+)
+def test_model_features(scores: dict[str, float], expected: dict[str, float]) -> None:
+    assert model_features(scores) == pytest.approx(expected)
+
+
 def test_combined_score_formula() -> None:
-    logit = -10.39 + 20.84 * 0.6 + 15.95 * 0.55
-    assert combined_score({"similarity": 0.6, "bt_chrf": 0.55}) == pytest.approx(
-        1 / (1 + math.exp(-logit))
+    logit = -8.34 + 7.84 * 0.6 + 14.74 * 0.55 - 1.52 * math.log(1 / 0.8)
+    assert combined_score({"similarity": 0.6, "bt_chrf": 0.55, "length_ratio": 0.8}) == (
+        pytest.approx(1 / (1 + math.exp(-logit)))
     )
     assert combined_score({"similarity": 0.6}) == pytest.approx(
-        1 / (1 + math.exp(7.53 - 26.30 * 0.6))
+        1 / (1 + math.exp(6.26 - 15.50 * 0.6))
     )
     assert combined_score({"similarity": math.nan, "bt_chrf": 0.2}) == pytest.approx(
-        1 / (1 + math.exp(10.0 - 34.54 * 0.2))
+        1 / (1 + math.exp(6.87 - 20.85 * 0.2))
     )
     assert combined_score({"length_ratio": 0.8}) is None
+
+
+@pytest.mark.parametrize(
+    ("scores", "expected"),
+    [
+        # a true pair: similar, back-translation close to the source, expected lengths
+        ({"similarity": 0.61, "bt_chrf": 0.55, "length_ratio": 0.79}, 0.985),
+        # a related non-translation (same story): similar, but little chrF
+        ({"similarity": 0.42, "bt_chrf": 0.24, "length_ratio": 0.72}, 0.118),
+        ({"similarity": 0.42, "length_ratio": 0.72}, 0.377),
+        # a sentence of another story
+        ({"similarity": 0.04, "bt_chrf": 0.17, "length_ratio": 0.57}, 0.002),
+    ],
+)
+def test_combined_score_of_typical_pairs(scores: dict[str, float], expected: float) -> None:
+    assert combined_score(scores) == pytest.approx(expected, abs=1e-3)
 
 
 @pytest.mark.parametrize(("similarity", "chrf_value"), [(0.1, 0.2), (0.3, 0.35), (0.6, 0.55)])
@@ -152,7 +185,8 @@ def test_score_segments_without_translator() -> None:
     fr, ar, _ = PAIRS[1]
     [scored] = score_segments([segment(fr, ar, 0.62)])
     assert "bt_chrf" not in scored.scores
-    assert scored.scores["score"] == pytest.approx(round(1 / (1 + math.exp(7.53 - 26.3 * 0.62)), 4))
+    logit = -6.26 + 15.50 * 0.62 - 2.29 * math.log(1 / scored.scores["length_ratio"])
+    assert scored.scores["score"] == pytest.approx(round(1 / (1 + math.exp(-logit)), 4))
 
 
 def test_score_segments_reverse_direction() -> None:

@@ -67,6 +67,23 @@ def textberg(
         typer.echo(textberg_report(results))
 
 
+@bench_app.command("speed")
+def speed(
+    data: Path = Data,
+    embedder: EmbedderName = DEFAULT_EMBEDDER,
+    sizes: str = typer.Option("1000,10000", help="Sentences per document, comma-separated."),
+    runs: int = typer.Option(3, min=1, help="Runs per size; the median is reported."),
+) -> None:
+    """Aligner time (embedding included) and peak memory on long documents vs Gale–Church.
+
+    Example: align bench speed --data ntrex128 --sizes 1000,10000 --runs 3
+    """
+    from align.bench_speed import speed_benchmark, speed_report
+
+    counts = [int(size) for size in sizes.split(",") if size.strip()]
+    typer.echo(speed_report(speed_benchmark(data, embedder, counts, runs)))
+
+
 @bench_app.command("ntrex")
 def ntrex(
     data: Path = Data, embedder: EmbedderName = DEFAULT_EMBEDDER, as_json: bool = AsJson
