@@ -223,7 +223,8 @@ def _building(info: CardInfo) -> str:
         "of one or more sentences a side (1-1, 1-2, 2-1...); sentences without a counterpart "
         "are left out.\n"
         "7. **Scoring** of every segment (the score columns below).\n"
-        "8. **Filtering**: segments below the thresholds go to the `rejected` split.\n"
+        "8. **Filtering**: segments below the thresholds are counted and left out "
+        "(kept in a `rejected` split when asked).\n"
         "9. **Splits** are drawn by document pair, so no article appears in two splits"
         + (f" (seed {info.seed})." if info.seed is not None else ".")
     )
@@ -249,8 +250,11 @@ def _statistics(info: CardInfo) -> str:
         parts.append("Score distributions over kept segments:\n\n"
                      + _table(("score", "n", "mean", *(q for q, _ in QUANTILES)), rows))
     if info.filter_counts:
-        parts.append("Segments removed by each filter (moved to `rejected`):\n\n"
+        kept = "in the `rejected` split" if "rejected" in s.split_sizes else "not published"
+        parts.append(f"Segments removed by each filter ({kept}):\n\n"
                      + _table(("filter", "removed"), list(info.filter_counts.items())))
+    else:
+        parts.append("The filters removed no segment.")
     return "\n\n".join(parts)
 
 
