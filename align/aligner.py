@@ -8,7 +8,9 @@ in exactly one bead, in order. A bead's gain is
         − merge_penalty · (a + b − 2)
 
 where *similarity* sums the weighted ``Signal`` scores (by default the calibrated cosine of
-multilingual embeddings of the two runs, plus agreement of numbers and names), the length
+multilingual embeddings of the two runs, agreement of numbers and names, a penalty for merging
+a sentence that the other side does not translate, and one for bead edges inside a sentence,
+before a sentence that begins in lower case), the length
 mismatch is ``|log(target chars / (expected ratio · source chars))|``, and *weight* counts
 the bead's sentences, partly by number and partly by length (``length_share``), so that a
 short fragment weighs less than a full sentence. Deleting a sentence costs
@@ -29,7 +31,14 @@ from align.dp import Band, band_cells, coarse_to_fine_band, search
 from align.embed import Embedder
 from align.errors import ConfigError
 from align.records import Alignment
-from align.signals import AnchorSignal, EmbeddingSignal, Signal, run_vectors
+from align.signals import (
+    AnchorSignal,
+    BoundarySignal,
+    CoverageSignal,
+    EmbeddingSignal,
+    Signal,
+    run_vectors,
+)
 
 
 @dataclass(frozen=True)
@@ -51,6 +60,9 @@ class AlignConfig:
     length_weight: float = 0.4  # weight of the character-length mismatch
     length_share: float = 0.5  # 0: beads weigh by sentence count, 1: by character length
     anchor_weight: float = 0.3  # weight of the number/name agreement signal
+    coverage_weight: float = 1.5  # weight of the penalty for merging an untranslated sentence
+    coverage_floor: float = -0.05  # member similarity below which a merge is penalised
+    boundary_weight: float = 0.05  # cost of a bead edge before a sentence in lower case
     band: int = 20  # half-width, in sentences, of the band searched around a coarse path
     full_search_cells: int = 250_000  # n*m up to which every cell is searched
     exact_runs: int = 1000  # up to this many sentences a side, embed runs' joined text...
@@ -72,8 +84,10 @@ class AlignConfig:
             raise ConfigError("max_src and max_tgt must be at least 1, max_size at least 2")
         if self.band < 3:
             raise ConfigError("band must be at least 3 sentences")
-        if self.deletion_penalty < 0 or self.merge_penalty < 0:
+        if min(self.deletion_penalty, self.merge_penalty) < 0:
             raise ConfigError("deletion and merge penalties must not be negative")
+        if min(self.coverage_weight, self.boundary_weight) < 0:
+            raise ConfigError("coverage and boundary weights must not be negative")
         if not 0 <= self.length_share <= 1:
             raise ConfigError("length_share must be between 0 and 1")
 
@@ -186,6 +200,10 @@ def align_sentences(
     embedding = EmbeddingSignal(src_runs, tgt_runs)
     anchors = AnchorSignal(src, tgt, config.max_src, config.max_tgt)
     signals = [(embedding, 1.0), (anchors, config.anchor_weight), *extra_signals]
+    if config.coverage_weight:
+        signals.append((CoverageSignal(embedding, config.coverage_floor), config.coverage_weight))
+    if config.boundary_weight:
+        signals.append((BoundarySignal(src, tgt), config.boundary_weight))
     band = coarse_to_fine_band(src_vectors, tgt_vectors, config.full_search_cells, config.band)
     beads = align_runs(src, tgt, band, signals, config)
     return [_scored(s, t, embedding) for s, t in beads]

@@ -68,6 +68,58 @@ class EmbeddingSignal:
         return (cosine - base) / np.maximum(1 - base, 1e-6)
 
 
+class CoverageSignal:
+    """Penalises merged beads holding a sentence that the other side does not translate.
+
+    Each member of a side with more than one sentence is compared with the whole run of the
+    other side (by ``embedding``); the score is the lowest such similarity minus ``floor``
+    when it falls below ``floor``, else 0 (always 0 for 1-1 beads). A sentence missing from
+    the other side is then deleted rather than absorbed into a neighbouring bead.
+    """
+
+    def __init__(self, embedding: EmbeddingSignal, floor: float) -> None:
+        self.embedding, self.floor = embedding, floor
+
+    def similarity(
+        self, a: int, b: int, src_starts: np.ndarray, tgt_starts: np.ndarray
+    ) -> np.ndarray:
+        lowest = np.full(len(src_starts), self.floor)
+        for k in range(a) if a > 1 else ():
+            member = self.embedding.similarity(1, b, src_starts + k, tgt_starts)
+            lowest = np.minimum(lowest, member)
+        for k in range(b) if b > 1 else ():
+            member = self.embedding.similarity(a, 1, src_starts, tgt_starts + k)
+            lowest = np.minimum(lowest, member)
+        return lowest - self.floor
+
+
+def _continues(sentences: Sequence[str]) -> np.ndarray:
+    """Per boundary (0..n): 1 where the sentence after it begins with a lower-case letter."""
+    out = np.zeros(len(sentences) + 1)
+    for i, text in enumerate(sentences[1:], start=1):
+        first = next((c for c in text if c.isalpha()), "")
+        out[i] = first.islower()
+    return out
+
+
+class BoundarySignal:
+    """Penalises beads that start or end inside a sentence: at a boundary where the next
+    sentence begins in lower case (a split after an abbreviation, a line break, OCR debris).
+
+    The score is minus the number of such bead edges on both sides; caseless scripts such
+    as Arabic never trigger it.
+    """
+
+    def __init__(self, src: Sequence[str], tgt: Sequence[str]) -> None:
+        self.src, self.tgt = _continues(src), _continues(tgt)
+
+    def similarity(
+        self, a: int, b: int, src_starts: np.ndarray, tgt_starts: np.ndarray
+    ) -> np.ndarray:
+        src_edges = self.src[src_starts] + self.src[src_starts + a]
+        return -(src_edges + self.tgt[tgt_starts] + self.tgt[tgt_starts + b])
+
+
 def anchor_tokens(text: str) -> set[str]:
     """Tokens that survive translation unchanged: numbers (any digits) and capitalised
     words of four letters or more (names)."""

@@ -11,7 +11,9 @@ from hypothesis import strategies as st
 
 from align.aligner import AlignConfig, align_runs, align_sentences
 from align.dp import Band, band_cells, coarse_to_fine_band, path_nodes, search
+from align.embed import load_embedder
 from align.errors import ConfigError
+from align.signals import BoundarySignal
 
 TYPES = [(1, 1), (1, 2), (2, 1), (2, 2)]
 
@@ -122,12 +124,68 @@ def test_french_arabic_merge_and_deletion(embedder) -> None:
     assert beads[2].score == 0.0
 
 
+FR_BRIDGE = [
+    "Le président a inauguré lundi le nouveau pont sur la Seine.",
+    "Les travaux ont duré quatre ans et coûté 120 millions d'euros.",
+    "La circulation sera ouverte aux voitures dès mercredi.",
+]
+AR_BRIDGE = [
+    "افتتح الرئيس يوم الاثنين الجسر الجديد على نهر السين.",
+    "واستغرقت الأشغال أربع سنوات وكلفت 120 مليون يورو.",
+    "وكان الرئيس قد زار المدينة العام الماضي برفقة زوجته.",  # no French counterpart
+    "وستفتح حركة المرور أمام السيارات ابتداء من الأربعاء.",
+]
+BRIDGE_GOLD = [((0,), (0,)), ((1,), (1,)), ((), (2,)), ((2,), (3,))]
+
+
+@pytest.mark.parametrize(
+    ("coverage_weight", "expected"),
+    [(1.5, BRIDGE_GOLD), (0.0, [((0,), (0,)), ((1,), (1, 2)), ((2,), (3,))])],
+)
+def test_coverage_deletes_an_untranslated_sentence_instead_of_merging_it(
+    embedder, coverage_weight: float, expected: list
+) -> None:
+    config = AlignConfig(coverage_weight=coverage_weight)
+    beads = align_sentences(FR_BRIDGE, AR_BRIDGE, embedder, config)
+    assert [(b.src, b.tgt) for b in beads] == expected
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [(1, 1, -1.0), (2, 1, 0.0), (3, 2, -1.0)],  # bead of source sentences 0..a-1
+)
+def test_boundary_signal_counts_bead_edges_inside_a_sentence(
+    a: int, b: int, expected: float
+) -> None:
+    src = [
+        "Erstbesteigung 1933 durch B.M .",
+        "abalakow, seitdem oft besucht.",  # continues the sentence before
+        "Der Gipfel ist 7495 m hoch.",
+        "ein Schneegipfel.",  # a fragment
+    ]
+    tgt = ["Première ascension en 1933 par E. M. Abalakow.", "Souvent visité depuis."]
+    signal = BoundarySignal(src, tgt)
+    assert signal.similarity(a, b, np.array([0]), np.array([0]))[0] == expected
+
+
+def test_e5_embedder_aligns_french_and_arabic() -> None:
+    e5 = load_embedder("e5-small")
+    vectors = e5.encode([FR_BRIDGE[0], AR_BRIDGE[0], AR_BRIDGE[2]])
+    assert e5.name == "e5-small" and vectors.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+    assert vectors[0] @ vectors[1] > vectors[0] @ vectors[2]  # translation beats neighbour
+    beads = align_sentences(FR_BRIDGE, AR_BRIDGE, e5)
+    assert [(b.src, b.tgt) for b in beads] == BRIDGE_GOLD
+
+
 def test_empty_side_deletes_everything(embedder) -> None:
     beads = align_sentences(FR[:2], [], embedder)
     assert [(b.src, b.tgt) for b in beads] == [((0,), ()), ((1,), ())]
 
 
-@pytest.mark.parametrize("field", [{"band": 1}, {"max_size": 1}, {"length_share": 2.0}])
+@pytest.mark.parametrize(
+    "field", [{"band": 1}, {"max_size": 1}, {"length_share": 2.0}, {"coverage_weight": -1.0}]
+)
 def test_invalid_config_is_rejected(field: dict) -> None:
     with pytest.raises(ConfigError):
         AlignConfig(**field).validate()

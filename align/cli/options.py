@@ -27,8 +27,9 @@ EmbedderName = Annotated[
     str,
     typer.Option(
         "--embedder",
-        help=f"Sentence embedder: '{DEFAULT_EMBEDDER}' (offline default) or a "
-        "sentence-transformers model id or path, e.g. sentence-transformers/LaBSE.",
+        help=f"Sentence embedder: '{DEFAULT_EMBEDDER}' (offline default), 'e5-small' "
+        "(offline, slower) or a sentence-transformers model id or path, e.g. "
+        "sentence-transformers/LaBSE.",
     ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]
