@@ -42,7 +42,7 @@ class SystemResult:
 
 
 def gale_church(src: Sequence[str], tgt: Sequence[str]) -> list[Alignment]:
-    """Length-based baseline (package ``galechurch``), as alignment beads."""
+    """Length-based baseline (package ``galechurch``, full DP in one block), as beads."""
     try:
         import galechurch
     except ImportError as error:  # optional dependency
@@ -54,7 +54,9 @@ def gale_church(src: Sequence[str], tgt: Sequence[str]) -> list[Alignment]:
         return [Alignment((i,), ()) for i in range(len(src))] + [
             Alignment((), (j,)) for j in range(len(tgt))
         ]
-    return parse_alignments(galechurch.align(list(src), list(tgt)).to_pharaoh_lines())
+    cells = (len(src) + 1) * (len(tgt) + 1)
+    block = galechurch.align(list(src), list(tgt), max_block_size=max(cells, 50_000_000))
+    return parse_alignments(block.to_pharaoh_lines())
 
 
 def run_system(

@@ -81,7 +81,8 @@ def speed(
     from align.bench_speed import speed_benchmark, speed_report
 
     counts = [int(size) for size in sizes.split(",") if size.strip()]
-    typer.echo(speed_report(speed_benchmark(data, embedder, counts, runs)))
+    for size in counts:  # one size at a time, so results show as they come
+        typer.echo(speed_report(speed_benchmark(data, embedder, [size], runs)))
 
 
 @bench_app.command("ntrex")
