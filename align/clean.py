@@ -77,6 +77,11 @@ def _moses(lang: str) -> Any:
                                 post_remove_control_chars=True)
 
 
+def normalise_digits(text: str) -> str:
+    """Arabic-Indic (٠-٩) and Eastern Arabic-Indic (۰-۹) digits to ASCII."""
+    return text.translate(_DIGITS)
+
+
 def normalise_for_matching(text: str, lang: str) -> str:
     """A matching key for ``text``: NFKC, unified quotes and spaces, bare Arabic letters.
 
@@ -87,7 +92,7 @@ def normalise_for_matching(text: str, lang: str) -> str:
     """
     text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
     text = _moses(lang).normalize(text)
-    text = _ARABIC_MARKS.sub("", text).translate(_DIGITS)
+    text = normalise_digits(_ARABIC_MARKS.sub("", text))
     return " ".join(text.split())
 
 

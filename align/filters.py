@@ -14,12 +14,12 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from align.clean import normalise_digits
 from align.records import Segment
 
 FilterResult = tuple[bool, str]
 KEEP: FilterResult = (True, "")
 
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 # A space, comma, dot or Arabic thousands sign between digit groups of three: "10 000",
 # "10,000", "10.000", "١٠٬٠٠٠" all read as 10000.
 _GROUP_SEPARATOR = re.compile(r"(?<=\d)[ \u00a0\u202f,.\u066c](?=\d{3}(?!\d))")
@@ -44,11 +44,6 @@ class FilterConfig:
     min_number_overlap: float | None = 0.5  # Jaccard overlap of the numbers of both sides
     duplicate_pairs: bool = True  # the same (source, target) pair twice
     duplicate_sources: bool = True  # the same source with another target
-
-
-def normalise_digits(text: str) -> str:
-    """Arabic-Indic (٠-٩) and Eastern Arabic-Indic (۰-۹) digits to ASCII."""
-    return text.translate(_DIGITS)
 
 
 def numbers(text: str) -> set[int]:

@@ -22,11 +22,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from align.clean import normalise_digits
 from align.embed import Embedder
 from align.records import Document, DocumentPair, Unpaired
 from align.split import split_paragraphs
 
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
 
@@ -44,7 +44,7 @@ class PairingConfig:
 
 def numbers_in(text: str) -> set[str]:
     """The numbers a text mentions, with Arabic-Indic digits mapped to ASCII."""
-    found = _NUMBER.findall(text.translate(_DIGITS))
+    found = _NUMBER.findall(normalise_digits(text))
     return {n.replace(",", ".").rstrip(".") for n in found}
 
 

@@ -15,8 +15,9 @@ from typing import Protocol
 
 import numpy as np
 
+from align.clean import normalise_digits
+
 _CHUNK = 20_000  # candidates gathered at once, to bound memory
-_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _NUMBER = re.compile(r"\d+")
 _WORD = re.compile(r"\w+")
 _SET_BITS = 256  # size of the hashed token sets; few collisions below ~30 tokens
@@ -123,7 +124,7 @@ class BoundarySignal:
 def anchor_tokens(text: str) -> set[str]:
     """Tokens that survive translation unchanged: numbers (any digits) and capitalised
     words of four letters or more (names)."""
-    text = text.translate(_DIGITS)
+    text = normalise_digits(text)
     numbers = {n.lstrip("0") or "0" for n in _NUMBER.findall(text)}
     names = {w.lower() for w in _WORD.findall(text) if len(w) >= 4 and w[0].isupper()}
     return numbers | names

@@ -6,6 +6,7 @@ import itertools
 
 import numpy as np
 import pytest
+from examples import AR, FR
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -95,21 +96,6 @@ def test_coarse_to_fine_band_contains_true_path() -> None:
     for i in range(400):
         assert band.lo[i] <= j <= band.hi[i]
         j += keep[i]
-
-
-FR = [
-    "Le gouvernement a annoncé mardi un nouveau plan pour l'emploi des jeunes.",
-    "Le plan prévoit la création de 50 000 postes dans les régions rurales, et il sera "
-    "financé par l'Union européenne.",
-    "Abonnez-vous à notre newsletter pour recevoir les dernières nouvelles.",
-    "Le ministre a déclaré que les premiers recrutements auront lieu en septembre.",
-]
-AR = [
-    "أعلنت الحكومة يوم الثلاثاء عن خطة جديدة لتشغيل الشباب.",
-    "وتنص الخطة على إنشاء 50 ألف وظيفة في المناطق الريفية.",
-    "وسيمولها الاتحاد الأوروبي.",
-    "وقال الوزير إن أولى عمليات التوظيف ستتم في سبتمبر.",
-]
 
 
 def test_french_arabic_merge_and_deletion(embedder) -> None:

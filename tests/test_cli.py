@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import pytest
+from examples import AR, FR
 
 COMMANDS = [
     "build", "pair", "sentences", "show", "score", "eval", "report", "export", "push",
@@ -62,19 +63,6 @@ def test_build_pair_show_on_the_seeds(tmp_path, seeds_dir) -> None:
     assert "وتسعى المنظمتان" not in visual.stdout  # shaped and reordered for the terminal
 
 
-FR = [
-    "Le gouvernement a annoncé mardi un nouveau plan pour l'emploi des jeunes.",
-    "Le plan prévoit la création de 50 000 postes dans les régions rurales, et il sera "
-    "financé par l'Union européenne.",
-    "Abonnez-vous à notre newsletter pour recevoir les dernières nouvelles.",
-    "Le ministre a déclaré que les premiers recrutements auront lieu en septembre.",
-]
-AR = [
-    "أعلنت الحكومة يوم الثلاثاء عن خطة جديدة لتشغيل الشباب.",
-    "وتنص الخطة على إنشاء 50 ألف وظيفة في المناطق الريفية.",
-    "وسيمولها الاتحاد الأوروبي.",
-    "وقال الوزير إن أولى عمليات التوظيف ستتم في سبتمبر.",
-]
 # Back-translations of AR, as a MarianMT ar→fr model would give them.
 BACK = [
     "Le gouvernement a annoncé mardi un nouveau plan pour l'emploi des jeunes.",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
+from align.clean import normalise_digits
 from align.filters import (
     DuplicateFilter,
     FilterConfig,
     apply_filters,
     language_filter,
     length_ratio_filter,
-    normalise_digits,
     number_filter,
     numbers,
     score_filter,
