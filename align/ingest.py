@@ -75,7 +75,11 @@ def decode_text(data: bytes, path: str | Path) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as error:
         utf8_error = error
-    if any(ord(c) > 127 and c != "\ufffd" for c in data.decode("utf-8", "replace")):
+    # Mostly valid UTF-8 with a few bad bytes is damaged UTF-8; legacy code pages only form
+    # valid UTF-8 sequences by chance (in cp1256, a letter before the Arabic comma 0xA1).
+    replaced = data.decode("utf-8", "replace")
+    valid = sum(ord(c) > 127 for c in replaced) - replaced.count("\ufffd")
+    if valid > replaced.count("\ufffd"):
         raise InputError(path, f"undecodable text: UTF-8 mixed with invalid bytes (first at "
                                f"byte {utf8_error.start})")
     candidates = [data.decode("cp1256")]

@@ -40,6 +40,8 @@ def test_seeds(seeds_dir: Path) -> None:
         (ARABIC, "utf-8-sig"),
         (ARABIC, "cp1256"),
         ("وقال د. محمد إن الاجتماع كان ناجحا", "cp1256"),
+        # a letter before the Arabic comma (0xA1 in cp1256) forms a valid UTF-8 pair
+        ("وتم تنظيم هذا الحدث، وفقا لبيان صحفي، في طشقند.", "cp1256"),
         (FRENCH.replace("’", "'").replace("«", '"').replace("»", '"'), "latin-1"),
         (FRENCH, "cp1252"),
         ("À Paris, l'État a réagi.", "cp1252"),
