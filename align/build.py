@@ -89,6 +89,7 @@ def build(
     keep_rejected: bool = False,
     overwrite: bool = True,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> dict[str, Any]:
     """Build a dataset directory from articles or a recipe; returns the build report.
 
@@ -102,7 +103,7 @@ def build(
         config = config_for(recipe, config)
     else:
         recipe = recipe_for(input_path, config)
-    result = build_corpus(recipe.inputs, config, embedder, progress, translator)
+    result = build_corpus(recipe.inputs, config, embedder, progress, translator, workers)
     scored = score_segments(result.segments, translator, languages=config.languages)
     kept, rejected, filter_counts = apply_filters(scored, config.filters)
     splits = split_segments(result, kept, recipe)

@@ -8,9 +8,11 @@ stages over a collection and writes the dataset directory.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -189,28 +191,64 @@ def build_corpus(
     embedder: Embedder | None = None,
     progress: Progress | None = None,
     translator: Translator | None = None,
+    workers: int = 1,
 ) -> BuildResult:
     """Run ingest → clean → pair → align over one or more collections; nothing is written.
 
-    ``translator`` is needed when ``config.signal`` is ``"mt"``.
+    ``translator`` is needed when ``config.signal`` is ``"mt"``. With ``workers`` > 1 the
+    document pairs are aligned in that many processes, each with its own embedder.
     """
     if config.signal == "mt" and translator is None:
         raise ConfigError("the 'mt' alignment signal needs a translation model or translations")
+    if workers > 1 and config.signal == "mt":
+        raise ConfigError("the 'mt' alignment signal runs in one process: use workers=1")
     started = time.perf_counter()
     documents, rejected = collect_documents(inputs, config.languages)
     embedder = embedder or load_embedder(config.embedder)
     pairs, unpaired = pair_collection(documents, config, embedder)
-    aligned = []
-    for done, pair in enumerate(pairs):
-        if progress:
-            progress("align", done, len(pairs))
-        mt = translator if config.signal == "mt" else None
-        aligned.append(align_pair(pair, embedder, config.align, mt, config.mt_weight))
     if progress:
-        progress("align", len(pairs), len(pairs))
+        progress("align", 0, len(pairs))
+    if workers > 1 and len(pairs) > 1:
+        aligned = _align_in_processes(pairs, config, workers, progress)
+    else:
+        mt = translator if config.signal == "mt" else None
+        aligned = []
+        for pair in pairs:
+            aligned.append(align_pair(pair, embedder, config.align, mt, config.mt_weight))
+            if progress:
+                progress("align", len(aligned), len(pairs))
     return BuildResult(
         config, documents, aligned, unpaired, rejected, time.perf_counter() - started
     )
+
+
+_worker_embedder: Embedder | None = None
+
+
+def _start_worker(embedder_name: str) -> None:
+    global _worker_embedder
+    _worker_embedder = load_embedder(embedder_name)
+
+
+def _align_in_worker(pair: DocumentPair, config: AlignConfig) -> PairAlignment:
+    assert _worker_embedder is not None, "worker started without its embedder"
+    return align_pair(pair, _worker_embedder, config)
+
+
+def _align_in_processes(
+    pairs: Sequence[DocumentPair], config: BuildConfig, workers: int, progress: Progress | None
+) -> list[PairAlignment]:
+    """``align_pair`` over the pairs in worker processes, results in input order."""
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        workers, mp_context=context, initializer=_start_worker, initargs=(config.embedder,)
+    ) as pool:
+        aligned = []
+        for result in pool.map(_align_in_worker, pairs, [config.align] * len(pairs)):
+            aligned.append(result)
+            if progress:
+                progress("align", len(aligned), len(pairs))
+    return aligned
 
 
 def _summary(rejected: Sequence[tuple[str, str]]) -> str:

@@ -156,3 +156,20 @@ def test_mt_signal_without_a_translator_is_a_config_error(tmp_path, seeds_dir, e
         build(seeds_dir, tmp_path / "out", BuildConfig(signal="mt"), embedder=embedder)
     with pytest.raises(ConfigError, match="unknown signal"):
         BuildConfig(signal="magic")
+
+
+def test_worker_processes_give_the_same_dataset(tmp_path, seeds_dir, embedder) -> None:
+    from examples import AR, FR
+
+    collection = tmp_path / "in"
+    collection.mkdir()
+    for name in ("000_0af1b1ec0e3f9fb2.txt", "001_40ba571edd290cb5.txt"):
+        shutil.copy(seeds_dir / name, collection / name)
+    (collection / "emploi.txt").write_text("\n\n".join(FR), encoding="utf-8")
+    (collection / "emploi-ar.txt").write_text("\n\n".join(AR), encoding="utf-8")
+    one = build(collection, tmp_path / "one", embedder=embedder)
+    two = build(collection, tmp_path / "two", embedder=embedder, workers=2)
+    assert len(one["pairs"]) == 2
+    assert two["pairs"] == one["pairs"]
+    rows = [load_dataset(str(tmp_path / d), split="train").to_list() for d in ("one", "two")]
+    assert rows[0] == rows[1]

@@ -57,6 +57,7 @@ def build(
     keep_rejected: bool = typer.Option(
         False, "--keep-rejected", help="Write filtered-out segments to a 'rejected' split."
     ),
+    workers: int = typer.Option(1, min=1, help="Processes that align document pairs."),
     overwrite: bool = typer.Option(True, help="Replace an earlier build in --out."),
     quiet: Quiet = False,
 ) -> None:
@@ -81,7 +82,7 @@ def build(
     with progress_bars(not quiet) as progress:
         report = build_dataset(
             input_path, out, config, translator=translator, keep_rejected=keep_rejected,
-            overwrite=overwrite, progress=progress,
+            overwrite=overwrite, progress=progress, workers=workers,
         )
     counts = report["counts"]
     console = Console(stderr=True)
