@@ -133,22 +133,25 @@ def _by_script(script: str, share: float, languages: Sequence[str] | None) -> tu
 def identify(text: str, languages: Sequence[str] | None = None) -> tuple[str, float]:
     """Language of ``text`` and a confidence in [0, 1], among ``languages`` when given.
 
-    A text in a script that none of ``languages`` uses (Russian among ``fr``/``ar``) is
-    identified without the restriction rather than forced into one of them.
+    Only the languages written in the text's script are considered; a text in a script
+    that none of ``languages`` uses (Russian among ``fr``/``ar``) is identified without the
+    restriction rather than forced into one of them.
     """
     sample = unicodedata.normalize("NFC", text[:SAMPLE_CHARS])
     script, share, letters = script_profile(sample)
     if not letters:
         return UNDETERMINED, 0.0
-    if languages and not any(written_in(lang, script) for lang in languages):
-        languages = None
+    if languages:  # a Latin-script text is never Arabic, whatever the model says
+        languages = [lang for lang in languages if written_in(lang, script)] or None
     if letters < MIN_LETTERS:
         return _by_script(script, share, languages)
     allowed = frozenset(languages) if languages else None
     totals: Counter[str] = Counter()
     for label, probability in _identifier(allowed).rank(sample):
         totals[_MACROLANGUAGE.get(label, label)] += float(probability)  # arz, ary count as ar
-    lang, confidence = totals.most_common(1)[0]
+    ranked = totals.most_common()
+    # the best language written in the text's script (the model sees letter n-grams only)
+    lang, confidence = next((item for item in ranked if written_in(item[0], script)), ranked[0])
     return lang, min(confidence, 1.0)
 
 

@@ -90,3 +90,9 @@ def test_script_profile_mixed() -> None:
     script, share, letters = script_profile("Le sommet de l’OCS à Tachkent – قمة 2024")
     assert (script, letters) == ("Latin", 26)
     assert share == pytest.approx(23 / 26)
+
+
+def test_latin_script_text_is_never_arabic() -> None:
+    assert identify("mot " * 500, ["fr", "ar"])[0] == "fr"
+    assert identify("mot " * 500)[0] != "ar"
+    assert identify("زيارة " * 50, ["fr", "ar"])[0] == "ar"
