@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from align.card import CardInfo, corpus_stats, render_card
-from align.dataset import score_columns, segments_to_rows, write_dataset_dir
+from align.dataset import check_output_dir, score_columns, segments_to_rows, write_dataset_dir
 from align.embed import Embedder
 from align.filters import apply_filters
 from align.pipeline import BuildConfig, BuildResult, Progress, build_corpus
@@ -98,6 +98,7 @@ def build(
     name of the filter that rejected each.
     """
     config = config or BuildConfig()
+    check_output_dir(out_dir, overwrite)
     if is_recipe(input_path):
         recipe = load_recipe(input_path)
         config = config_for(recipe, config)

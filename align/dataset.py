@@ -121,14 +121,7 @@ def write_dataset_dir(
         scores = score_columns([s for segments in splits.values() for s in segments])
     import pyarrow.parquet as pq
 
-    out = Path(out_dir)
-    if out.exists() and not out.is_dir():
-        raise InputError(out, "exists and is not a directory")
-    if out.exists() and any(out.iterdir()):
-        if not (out / REPORT_FILE).exists():
-            raise InputError(out, "is not empty and holds no align dataset; refusing to replace it")
-        if not overwrite:
-            raise InputError(out, "exists and is not empty (pass --overwrite to replace it)")
+    out = check_output_dir(out_dir, overwrite)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     staging.chmod(0o755)
@@ -145,6 +138,20 @@ def write_dataset_dir(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    return out
+
+
+def check_output_dir(out_dir: str | Path, overwrite: bool = True) -> Path:
+    """Refuse, before any work, a destination that is a file, holds something other than
+    an earlier build, or holds a build that must not be overwritten."""
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise InputError(out, "exists and is not a directory")
+    if out.exists() and any(out.iterdir()):
+        if not (out / REPORT_FILE).exists():
+            raise InputError(out, "is not empty and holds no align dataset; refusing to replace it")
+        if not overwrite:
+            raise InputError(out, "exists and is not empty (pass --overwrite to replace it)")
     return out
 
 

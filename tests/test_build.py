@@ -173,3 +173,19 @@ def test_worker_processes_give_the_same_dataset(tmp_path, seeds_dir, embedder) -
     assert two["pairs"] == one["pairs"]
     rows = [load_dataset(str(tmp_path / d), split="train").to_list() for d in ("one", "two")]
     assert rows[0] == rows[1]
+
+
+def test_an_occupied_destination_is_refused_before_any_work(tmp_path, seeds_dir) -> None:
+    out = tmp_path / "notes"
+    out.mkdir()
+    (out / "thesis.tex").write_text("precious", encoding="utf-8")
+
+    class NoEmbedding:
+        name = "unused"
+
+        def encode(self, texts):
+            raise AssertionError("the build should have stopped before embedding")
+
+    with pytest.raises(InputError, match="holds no align dataset"):
+        build(seeds_dir, out, embedder=NoEmbedding())
+    assert (out / "thesis.tex").read_text(encoding="utf-8") == "precious"
