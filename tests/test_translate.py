@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+import torch
 
 from align.errors import InputError, ModelLoadError
 from align.translate import (
@@ -51,7 +52,7 @@ def make(tiny_marian: Path, tmp_path: Path):
 def test_translates_in_order_and_repeats_identical_outputs(make) -> None:
     translator = make(batch_size=2)
     assert isinstance(translator, Translator)
-    assert translator.device == "cpu"
+    assert translator.device == ("cuda" if torch.cuda.is_available() else "cpu")
     out = translator.translate(ARABIC)
     assert len(out) == len(ARABIC)
     assert all(isinstance(text, str) and text for text in out)
@@ -184,3 +185,4 @@ def test_unusable_cache_dir(make, tmp_path: Path) -> None:
     blocker.write_text("not a directory")
     with pytest.raises(InputError, match="translation cache"):
         make(cache_dir=blocker / "cache")
+
