@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import zlib
 
 import numpy as np
 import pytest
@@ -246,3 +247,26 @@ def test_remembered_band_scores_equal_computed_ones() -> None:
     s, t = rng.integers(0, 28, 200), rng.integers(0, 23, 200)  # inside and outside the band
     for _ in range(2):  # the second call reads what the first remembered
         assert np.allclose(banded.similarity(2, 2, s, t), plain.similarity(2, 2, s, t))
+
+
+class HashEmbedder:
+    """Deterministic pseudo-random unit vectors per text: any text, no model."""
+
+    name = "hash"
+
+    def encode(self, texts: list[str]) -> np.ndarray:
+        rows = [np.random.default_rng(zlib.crc32(t.encode())).normal(size=16) for t in texts]
+        vectors = np.array(rows).reshape(len(texts), 16)
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(st.sampled_from(["un", "deux", "trois", "quatre", "cinq"]), min_size=1, max_size=14),
+    st.lists(st.sampled_from(["واحد", "اثنان", "ثلاثة", "أربعة"]), min_size=1, max_size=14),
+)
+def test_both_passes_use_every_sentence_once_in_order(src: list[str], tgt: list[str]) -> None:
+    beads = align_sentences(src, tgt, HashEmbedder(), AlignConfig(confident=0.9))
+    assert [i for b in beads for i in b.src] == list(range(len(src)))
+    assert [j for b in beads for j in b.tgt] == list(range(len(tgt)))
+    assert all(0.0 <= b.score <= 1.0 for b in beads)
