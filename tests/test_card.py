@@ -6,7 +6,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLE_SEGMENTS
+from conftest import SAMPLE_CONFIGS, SAMPLE_SEGMENTS
 from huggingface_hub import DatasetCard
 
 from align.card import CardInfo, CorpusStats, corpus_stats, render_card
@@ -79,17 +79,7 @@ def test_metadata_reads_back_through_huggingface_hub():
     assert data.size_categories == ["n<1K"]
     assert data.source_datasets == ["original"]
     assert data.pretty_name == "Échantillon RT français–arabe"
-    assert data.configs == [
-        {
-            "config_name": "ar-fr",
-            "default": True,
-            "data_files": [
-                {"split": "train", "path": "data/train-*"},
-                {"split": "test", "path": "data/test-*"},
-                {"split": "rejected", "path": "data/rejected-*"},
-            ],
-        }
-    ]
+    assert data.configs == SAMPLE_CONFIGS
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 import typer
-from conftest import SAMPLE_SEGMENTS, write_sample_dataset
+from conftest import SAMPLE_CONFIGS, SAMPLE_SEGMENTS, write_sample_dataset
 from hub_standin import HubStandIn
 from huggingface_hub import DatasetCard
 from typer.testing import CliRunner
@@ -87,17 +87,7 @@ def test_pushed_card_is_ours_plus_the_hub_dataset_info(hub, sample_dataset):
     data = DatasetCard(pushed).data
     assert data.license_name == "publishers-copyright"
     assert [s["name"] for s in data.dataset_info["splits"]] == ["train", "test", "rejected"]
-    assert data.configs == [
-        {
-            "config_name": "ar-fr",
-            "default": True,
-            "data_files": [
-                {"split": "train", "path": "data/train-*"},
-                {"split": "test", "path": "data/test-*"},
-                {"split": "rejected", "path": "data/rejected-*"},
-            ],
-        }
-    ]
+    assert data.configs == SAMPLE_CONFIGS
     assert (sample_dataset / "README.md").read_text(encoding="utf-8") == local  # untouched
 
 
