@@ -23,18 +23,6 @@ def seeds_dir() -> Path:
 
 # A dataset directory in the Hub layout, written with `datasets` directly
 # (card, push, export tests).
-# The card's configs for the sample dataset's splits: one config, data files per split.
-SAMPLE_CONFIGS = [
-    {
-        "config_name": "ar-fr",
-        "default": True,
-        "data_files": [
-            {"split": "train", "path": "data/train-*"},
-            {"split": "test", "path": "data/test-*"},
-            {"split": "rejected", "path": "data/rejected-*"},
-        ],
-    }
-]
 SAMPLE_SEGMENTS = {
     "train": [
         ("fr1", "ar1", (0,), (0,), "1-1", 0.83,
@@ -57,6 +45,19 @@ SAMPLE_SEGMENTS = {
         ("fr1", "ar1", (9,), (11,), "1-1", 0.12, "S’abonner", "زر الذهاب إلى الأعلى"),
     ],
 }
+
+# The card's configs for the sample dataset's splits: one config, data files per split.
+SAMPLE_CONFIGS = [
+    {
+        "config_name": "ar-fr",
+        "default": True,
+        "data_files": [
+            {"split": "train", "path": "data/train-*"},
+            {"split": "test", "path": "data/test-*"},
+            {"split": "rejected", "path": "data/rejected-*"},
+        ],
+    }
+]
 
 
 def write_sample_dataset(out: Path, splits: dict | None = None) -> Path:
