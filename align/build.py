@@ -13,7 +13,13 @@ from pathlib import Path
 from typing import Any
 
 from align.card import CardInfo, corpus_stats, render_card
-from align.dataset import check_output_dir, score_columns, segments_to_rows, write_dataset_dir
+from align.dataset import (
+    check_output_dir,
+    read_report,
+    score_columns,
+    segments_to_rows,
+    write_dataset_dir,
+)
 from align.embed import Embedder
 from align.filters import apply_filters
 from align.pipeline import BuildConfig, BuildResult, Progress, build_corpus
@@ -125,10 +131,10 @@ def build(
         example=_example(splits, config.languages),
     )
     columns = score_names(config.languages, back_translation=translator is not None)
-    write_dataset_dir(
+    out = write_dataset_dir(
         out_dir, splits, config.languages, render_card(info), report, overwrite, columns
     )
-    return report
+    return read_report(out)
 
 
 def _example(splits: dict[str, list[Segment]], languages: Sequence[str]) -> dict[str, Any] | None:

@@ -140,7 +140,9 @@ def card_metadata(info: CardInfo) -> Any:
     from huggingface_hub import DatasetCardData
 
     size = next((label for bound, label in SIZE_CATEGORIES if info.stats.rows < bound), "n>1T")
-    splits = ordered_splits(info.stats.split_sizes)
+    # Only splits with rows are configs; a build with none keeps ``train`` so that
+    # ``load_dataset`` says no data file was found instead of reading the build report.
+    splits = [s for s in ordered_splits(info.stats.split_sizes) if info.stats.split_sizes[s]]
     return DatasetCardData(
         pretty_name=info.pretty_name,
         language=sorted(info.languages),
@@ -157,7 +159,7 @@ def card_metadata(info: CardInfo) -> Any:
         configs=[{
             "config_name": config_name(info.languages),
             "default": True,
-            "data_files": [{"split": s, "path": f"data/{s}-*"} for s in splits],
+            "data_files": [{"split": s, "path": f"data/{s}-*"} for s in splits or ["train"]],
         }],
     )
 
@@ -241,6 +243,14 @@ def _statistics(info: CardInfo) -> str:
         parts.append(_table(("stage", "count"), list(info.stage_counts.items())))
     parts.append(_table(("split", "segments", "document pairs"),
                         [(n, s.split_sizes[n], s.pairs_per_split[n]) for n in s.split_sizes]))
+    empty = [name for name, size in s.split_sizes.items() if not size]
+    if empty and len(empty) == len(s.split_sizes):
+        parts.append("This build found no segment, so no data file was written: "
+                     "`align.dataset.load_splits(DIR)` gives an empty `train` split with "
+                     "every column, and `load_dataset` reports that no data file was found.")
+    elif empty:
+        parts.append("Splits with no rows are not written and not in the configs: "
+                     + ", ".join(f"`{name}`" for name in empty) + ".")
     parts.append(_table(("documents", *s.documents),
                         [("with aligned segments", *s.documents.values())]))
     parts.append("Alignment types (source sentences–target sentences):\n\n"
@@ -250,7 +260,7 @@ def _statistics(info: CardInfo) -> str:
         parts.append("Score distributions over kept segments:\n\n"
                      + _table(("score", "n", "mean", *(q for q, _ in QUANTILES)), rows))
     if info.filter_counts:
-        kept = "in the `rejected` split" if "rejected" in s.split_sizes else "not published"
+        kept = "in the `rejected` split" if s.split_sizes.get("rejected") else "not published"
         parts.append(f"Segments removed by each filter ({kept}):\n\n"
                      + _table(("filter", "removed"), list(info.filter_counts.items())))
     else:

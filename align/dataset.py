@@ -6,6 +6,10 @@ Layout (what ``datasets.load_dataset(DIR)`` and the Hub read)::
     DIR/data/<split>-00000-of-00001.parquet
     DIR/build_report.json
 
+A split with no rows is never written: ``datasets`` refuses an empty parquet shard. When a
+split is left out, the report keeps the schema (``EMPTY_SCHEMA``), so ``load_splits`` still
+gives that split, empty and with every column.
+
 A directory is written next to its destination and renamed into place, so an
 interrupted build never leaves a half-written dataset and an earlier one survives.
 """
@@ -21,11 +25,13 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from align.card import ordered_splits
 from align.errors import InputError
 from align.records import Segment
 
 REPORT_FILE = "build_report.json"
 CARD_FILE = "README.md"
+EMPTY_SCHEMA = "empty_schema"  # report key: the features of a dataset with no rows
 
 
 def features(
@@ -115,7 +121,8 @@ def write_dataset_dir(
 ) -> Path:
     """Write shards, card and report to ``out_dir`` atomically; returns the directory.
 
-    Every split gets the same score columns: ``scores``, or those any segment holds.
+    Every split gets the same score columns: ``scores``, or those any segment holds. Splits
+    with no rows are left out.
     """
     if scores is None:
         scores = score_columns([s for segments in splits.values() for s in segments])
@@ -125,9 +132,12 @@ def write_dataset_dir(
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     staging.chmod(0o755)
+    written = {name: segments for name, segments in splits.items() if segments}
+    if len(written) < len(splits):
+        report = {**report, EMPTY_SCHEMA: features(languages, scores).to_dict()}
     try:
         (staging / "data").mkdir()
-        for split, segments in splits.items():
+        for split, segments in written.items():
             table = to_dataset(segments, languages, scores).data.table  # schema keeps features
             pq.write_table(table, staging / "data" / f"{split}-00000-of-00001.parquet")
         (staging / CARD_FILE).write_text(card, encoding="utf-8")
@@ -166,15 +176,16 @@ def read_report(dataset_dir: str | Path) -> dict[str, Any]:
 def load_splits(dataset_dir: str | Path) -> Any:
     """Load every split of a dataset directory as a ``datasets.DatasetDict``.
 
-    Unlike ``load_dataset``, this also loads a split with no rows (a build that found no
-    pair), with its full schema.
+    Unlike ``load_dataset``, this also gives the splits that were left out for having no
+    rows (every split of a build that found no segment), empty and with the full schema.
     """
     import pyarrow.parquet as pq
     from datasets import Dataset, DatasetDict, Features
 
     directory = Path(dataset_dir)
     shards = sorted((directory / "data").glob("*.parquet"))
-    if not shards:
+    report = read_report(directory) if (directory / REPORT_FILE).is_file() else {}
+    if not shards and EMPTY_SCHEMA not in report:
         raise InputError(directory, "holds no data/*.parquet shards")
     splits = {}
     for path in shards:
@@ -183,7 +194,13 @@ def load_splits(dataset_dir: str | Path) -> Any:
         splits[path.name.split("-")[0]] = Dataset.from_dict(
             table.to_pydict(), features=features
         )
-    return DatasetDict(splits)
+    if EMPTY_SCHEMA in report:
+        schema = report[EMPTY_SCHEMA]
+        for name in [name for name, size in report.get("splits", {}).items() if not size]:
+            columns = {**schema, "rejected_by": {"dtype": "string", "_type": "Value"}}
+            features = Features.from_dict(columns if name == "rejected" else schema)
+            splits[name] = Dataset.from_dict({n: [] for n in features}, features=features)
+    return DatasetDict({name: splits[name] for name in ordered_splits(splits)})
 
 
 def _replace_dir(staging: Path, out: Path) -> None:

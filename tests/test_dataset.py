@@ -85,3 +85,32 @@ def test_refuses_to_replace_a_directory_it_did_not_write(tmp_path) -> None:
     with pytest.raises(InputError, match="holds no align dataset"):
         write_dataset_dir(tmp_path / "notes", {"train": []}, LANGUAGES, "#", {})
     assert (tmp_path / "notes" / "thesis.tex").read_text() == "precious"
+
+
+def test_split_without_rows_is_left_out_and_the_rest_loads(tmp_path) -> None:
+    report = {"splits": {"train": 2, "rejected": 0}}
+    out = write_dataset_dir(
+        tmp_path / "corpus", {"train": [segment(0), segment(1)], "rejected": []},
+        LANGUAGES, "#", report,
+    )
+    assert [p.name for p in (out / "data").iterdir()] == ["train-00000-of-00001.parquet"]
+    assert len(load_dataset(str(out), split="train")) == 2
+    splits = load_splits(out)
+    assert list(splits) == ["train", "rejected"]
+    assert len(splits["rejected"]) == 0
+    assert "rejected_by" in splits["rejected"].column_names
+
+
+def test_dataset_without_rows_loads_empty_or_says_no_data(tmp_path) -> None:
+    card = (
+        "---\nconfigs:\n- config_name: ar-fr\n  data_files:\n"
+        "  - split: train\n    path: data/train-*\n---\n"
+    )
+    out = write_dataset_dir(
+        tmp_path / "corpus", {"train": []}, LANGUAGES, card, {"splits": {"train": 0}}
+    )
+    assert list((out / "data").iterdir()) == []
+    train = load_splits(out)["train"]
+    assert len(train) == 0 and train.column_names[:2] == ["id", "translation"]
+    with pytest.raises(Exception, match="No \\(supported\\) data files"):
+        load_dataset(str(out), split="train")  # not the build report read as data
