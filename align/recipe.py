@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from align.errors import ConfigError, InputError
-from align.filters import FilterConfig
+from align.stages.filters import FilterConfig
 
 if sys.version_info >= (3, 11):
     import tomllib

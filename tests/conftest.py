@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from align.embed import Embedder, load_embedder
+from align.models.embed import Embedder, load_embedder
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -66,7 +66,7 @@ def write_sample_dataset(out: Path, splits: dict | None = None) -> Path:
 
     from datasets import Dataset, Features, List, Translation, Value
 
-    from align.card import CardInfo, corpus_stats, render_card
+    from align.publish.card import CardInfo, corpus_stats, render_card
     from align.records import Segment
 
     features = Features({

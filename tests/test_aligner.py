@@ -11,17 +11,17 @@ from examples import AR, FR
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from align.aligner import (
+from align.aligner.dp import Band, band_cells, coarse_to_fine_band, path_nodes, search
+from align.aligner.sentences import (
     AlignConfig,
     align_runs,
     align_sentences,
     embed_joined_runs,
     uncertain_sentences,
 )
-from align.dp import Band, band_cells, coarse_to_fine_band, path_nodes, search
-from align.embed import load_embedder
+from align.aligner.signals import BoundarySignal, EmbeddingSignal, run_vectors
 from align.errors import ConfigError
-from align.signals import BoundarySignal, EmbeddingSignal, run_vectors
+from align.models.embed import load_embedder
 
 TYPES = [(1, 1), (1, 2), (2, 1), (2, 2)]
 

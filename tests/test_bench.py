@@ -8,8 +8,8 @@ import random
 import pytest
 from typer.testing import CliRunner
 
-from align.bench_ntrex import alignment_benchmark, damage, load_ntrex, pairing_benchmark
-from align.bench_textberg import textberg_benchmark, textberg_report
+from align.bench.ntrex import alignment_benchmark, damage, load_ntrex, pairing_benchmark
+from align.bench.textberg import textberg_benchmark, textberg_report
 from align.cli.main import app
 from align.errors import InputError
 
@@ -108,7 +108,7 @@ def test_ntrex_alignment_and_pairing(ntrex_dir, embedder) -> None:
 
 
 def test_long_pair_is_distinct_damaged_text(ntrex_dir) -> None:
-    from align.bench_speed import long_pair
+    from align.bench.speed import long_pair
 
     src, tgt = long_pair(str(ntrex_dir), 100)
     assert len(set(src)) == len(src) and len(set(tgt)) == len(tgt)
@@ -119,7 +119,7 @@ def test_long_pair_is_distinct_damaged_text(ntrex_dir) -> None:
 
 
 def test_speed_benchmark_times_both_systems(ntrex_dir) -> None:
-    from align.bench_speed import speed_benchmark, speed_report
+    from align.bench.speed import speed_benchmark, speed_report
 
     [result] = speed_benchmark(str(ntrex_dir), "use-m3", sizes=[30], runs=2)
     assert result.sentences == 29 and len(result.seconds) == 2  # 30 with one 2-1 merge

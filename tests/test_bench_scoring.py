@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from align.bench_scoring import (
+from align.bench.scoring import (
     Ntrex,
     bench_scoring,
     bench_throughput,

@@ -8,11 +8,11 @@ import shutil
 import pytest
 from datasets import load_dataset
 
-from align.build import build
-from align.dataset import load_splits, read_report
+from align.engine.build import build
+from align.engine.pipeline import BuildConfig
 from align.errors import InputError
-from align.filters import FilterConfig
-from align.pipeline import BuildConfig
+from align.publish.dataset import load_splits, read_report
+from align.stages.filters import FilterConfig
 
 
 @pytest.fixture(scope="module")
@@ -118,7 +118,7 @@ def test_recipe_build_uses_its_settings(tmp_path, embedder) -> None:
 
 
 def test_backtranslation_scores_and_rejected_split(tmp_path, seeds_dir, embedder, tiny_marian):
-    from align.translate import MarianTranslator
+    from align.models.translate import MarianTranslator
 
     translator = MarianTranslator(str(tiny_marian), max_length=32, cache_dir=tmp_path / "cache",
                                   progress=False)
@@ -138,7 +138,7 @@ def test_backtranslation_scores_and_rejected_split(tmp_path, seeds_dir, embedder
 
 def test_mt_signal_aligns_the_seeds_with_a_translation_model(tmp_path, seeds_dir, embedder,
                                                              tiny_marian) -> None:
-    from align.translate import MarianTranslator
+    from align.models.translate import MarianTranslator
 
     translator = MarianTranslator(str(tiny_marian), max_length=32, cache_dir=tmp_path / "cache",
                                   progress=False)

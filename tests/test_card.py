@@ -9,7 +9,7 @@ import pytest
 from conftest import SAMPLE_CONFIGS, SAMPLE_SEGMENTS
 from huggingface_hub import DatasetCard
 
-from align.card import CardInfo, CorpusStats, corpus_stats, render_card
+from align.publish.card import CardInfo, CorpusStats, corpus_stats, render_card
 from align.recipe import load_recipe
 from align.records import Segment
 

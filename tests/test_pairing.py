@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from align.clean import clean_articles
-from align.ingest import read_articles
-from align.pairing import (
+from align.records import Document
+from align.stages.clean import clean_articles
+from align.stages.ingest import read_articles
+from align.stages.pairing import (
     PairingConfig,
     length_agreement,
     number_overlap,
@@ -15,7 +16,6 @@ from align.pairing import (
     pair_documents,
     sentence_coverage,
 )
-from align.records import Document
 
 
 @pytest.mark.parametrize(

@@ -9,13 +9,13 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from align import plot, plot_text
+from align.bench.evaluate import Scores
 from align.cli.main import app
-from align.dataset import write_dataset_dir
 from align.errors import InputError
-from align.evaluate import Scores
-from align.figures_report import pair_heatmap_inputs, side_by_side_html, write_report
+from align.publish.dataset import write_dataset_dir
 from align.records import Alignment, Segment
+from align.viz import plot, plot_text
+from align.viz.figures_report import pair_heatmap_inputs, side_by_side_html, write_report
 
 FR = [
     "Une conférence conjointe sur la lutte contre le terrorisme a débuté mercredi à Tachkent.",
@@ -232,7 +232,7 @@ def test_pair_heatmap_inputs_spread_segments_over_sentences(embedder) -> None:
 
 
 def test_report_command_writes_figures_and_page(dataset_dir, embedder, monkeypatch) -> None:
-    monkeypatch.setattr("align.figures_report.load_embedder", lambda name: embedder)
+    monkeypatch.setattr("align.viz.figures_report.load_embedder", lambda name: embedder)
     result = CliRunner().invoke(app, ["report", str(dataset_dir), "--dpi", "40"])
     assert result.exit_code == 0, result.output
     out = dataset_dir / "report"

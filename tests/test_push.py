@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from align.cli.push import push
 from align.errors import ConfigError, InputError, PublishError
-from align.push import dataset_repo_id, push_dataset
+from align.publish.push import dataset_repo_id, push_dataset
 
 TOKENS = {"fake": ("user", "write"), "reader": ("user", "read")}
 
@@ -249,7 +249,7 @@ def test_hf_endpoint_and_hf_token_from_the_environment(tmp_path):
 
     data = write_sample_dataset(tmp_path / "ds")
     program = (
-        "import sys; from align.push import push_dataset; "
+        "import sys; from align.publish.push import push_dataset; "
         "r = push_dataset(sys.argv[1], 'user/seeds-fr-ar'); print(r.url)"
     )
     with HubStandIn(TOKENS) as stand_in:

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from align.errors import ConfigError, InputError
-from align.filters import FilterConfig
 from align.recipe import PipelineOptions, SplitSizes, load_recipe
+from align.stages.filters import FilterConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 
 from align.cli.score import score
 from align.errors import InputError
-from align.score_dataset import score_dataset
-from align.translate import PrecomputedTranslator
+from align.models.translate import PrecomputedTranslator
+from align.publish.score_dataset import score_dataset
 
 TRANSLATIONS = {
     "انطلق اليوم الأربعاء مؤتمر مشترك لكومنولث الدول المستقلة ومنظمة شانغهاي للتعاون حول "

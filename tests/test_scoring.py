@@ -8,8 +8,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from align.models.translate import MarianTranslator
 from align.records import Segment
-from align.scoring import (
+from align.stages.scoring import (
     CHRF_TRANSLATION,
     CHRF_UNRELATED,
     MTSignal,
@@ -21,7 +22,6 @@ from align.scoring import (
     model_features,
     score_segments,
 )
-from align.translate import MarianTranslator
 
 # (French, Arabic, a French translation of the Arabic standing in for a back-translation)
 PAIRS = [

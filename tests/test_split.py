@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from align.clean import clean_articles
-from align.ingest import read_articles
 from align.records import Sentence
-from align.split import MAX_SENTENCE_CHARS, split_document, split_paragraphs
+from align.stages.clean import clean_articles
+from align.stages.ingest import read_articles
+from align.stages.split import MAX_SENTENCE_CHARS, split_document, split_paragraphs
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from align.errors import ConfigError
 from align.recipe import SplitSizes
 from align.records import Segment
-from align.splits import assign_splits, split_counts
+from align.stages.splits import assign_splits, split_counts
 
 RT_PAIRS = [f"rt-fr-{i:03d}|rt-ar-{i:03d}" for i in range(20)]
 

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from align.errors import InputError, ModelLoadError
-from align.translate import (
+from align.models.translate import (
     MarianTranslator,
     PrecomputedTranslator,
     Translator,

@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from align.bench_scoring import bench_scoring, bench_throughput, read_ntrex
+from align.bench.scoring import bench_scoring, bench_throughput, read_ntrex
 from align.cli.options import EmbedderName
-from align.embed import DEFAULT_EMBEDDER, load_embedder
+from align.models.embed import DEFAULT_EMBEDDER, load_embedder
 
 Opt = typer.Option
 

@@ -9,7 +9,6 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from align.build import build as build_dataset
 from align.cli.options import (
     DEFAULT_LANGUAGES,
     BatchSize,
@@ -25,9 +24,10 @@ from align.cli.options import (
     parse_languages,
 )
 from align.cli.progress import progress_bars
-from align.embed import DEFAULT_EMBEDDER
-from align.pipeline import BuildConfig
-from align.translate import DEFAULT_MT_MODEL, load_translator
+from align.engine.build import build as build_dataset
+from align.engine.pipeline import BuildConfig
+from align.models.embed import DEFAULT_EMBEDDER
+from align.models.translate import DEFAULT_MT_MODEL, load_translator
 
 
 def build(

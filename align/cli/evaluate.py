@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from align.cli.options import EmbedderName
-from align.embed import DEFAULT_EMBEDDER, load_embedder
+from align.models.embed import DEFAULT_EMBEDDER, load_embedder
 
 bench_app = typer.Typer(help="Alignment benchmarks on public gold data.", no_args_is_help=True)
 AsJson = typer.Option(False, "--json", help="Print JSON instead of a table.")
@@ -32,7 +32,7 @@ def evaluate(
 
     Example: align eval gold/test0.defr pred/test0.defr
     """
-    from align.evaluate import evaluate_paths
+    from align.bench.evaluate import evaluate_paths
 
     result = evaluate_paths(gold, pred)
     if as_json:
@@ -58,7 +58,7 @@ def textberg(
 
     Example: align bench textberg --data textberg-de-fr
     """
-    from align.bench_textberg import textberg_benchmark, textberg_report
+    from align.bench.textberg import textberg_benchmark, textberg_report
 
     results = textberg_benchmark(data, load_embedder(embedder))
     if as_json:
@@ -78,7 +78,7 @@ def speed(
 
     Example: align bench speed --data ntrex128 --sizes 1000,10000 --runs 3
     """
-    from align.bench_speed import speed_benchmark, speed_report
+    from align.bench.speed import speed_benchmark, speed_report
 
     counts = [int(size) for size in sizes.split(",") if size.strip()]
     for size in counts:  # one size at a time, so results show as they come
@@ -93,8 +93,8 @@ def ntrex(
 
     Example: align bench ntrex --data ntrex128
     """
-    from align.bench import format_table
-    from align.bench_ntrex import alignment_benchmark, pairing_benchmark
+    from align.bench.common import format_table
+    from align.bench.ntrex import alignment_benchmark, pairing_benchmark
 
     model = load_embedder(embedder)
     results, pairing = alignment_benchmark(data, model), pairing_benchmark(data, model)

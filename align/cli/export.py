@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from align.cli.options import DatasetDir
-from align.export import FORMATS, export_dataset
+from align.publish.export import FORMATS, export_dataset
 
 Format = Enum("Format", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from align.embed import DEFAULT_EMBEDDER
+from align.models.embed import DEFAULT_EMBEDDER
 
 InputPath = Annotated[
     Path,

@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.table import Table
 
 from align.cli.options import DEFAULT_LANGUAGES, EmbedderName, InputPath, Languages, parse_languages
-from align.embed import DEFAULT_EMBEDDER, load_embedder
-from align.pipeline import BuildConfig, collect_documents, pair_collection
+from align.engine.pipeline import BuildConfig, collect_documents, pair_collection
+from align.models.embed import DEFAULT_EMBEDDER, load_embedder
 
 
 def pair(

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from align.pipeline import Progress as ProgressCallback
+from align.engine.pipeline import Progress as ProgressCallback
 
 
 @contextmanager

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from align.cli.options import DatasetDir
-from align.push import push_dataset
+from align.publish.push import push_dataset
 
 
 def push(

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from align.cli.options import DatasetDir
-from align.figures_report import write_report
+from align.viz.figures_report import write_report
 
 OutDir = Annotated[
     Path | None,

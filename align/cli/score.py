@@ -20,8 +20,8 @@ from align.cli.options import (
     Translations,
     parse_languages,
 )
-from align.score_dataset import score_dataset
-from align.translate import DEFAULT_MT_MODEL, MarianTranslator, load_translator
+from align.models.translate import DEFAULT_MT_MODEL, MarianTranslator, load_translator
+from align.publish.score_dataset import score_dataset
 
 Opt = typer.Option
 

@@ -9,9 +9,9 @@ from typing import Annotated
 import typer
 
 from align.cli.options import EmbedderName, MtModel, Translations
-from align.embed import DEFAULT_EMBEDDER, load_embedder
 from align.errors import InputError
-from align.translate import DEFAULT_MT_MODEL
+from align.models.embed import DEFAULT_EMBEDDER, load_embedder
+from align.models.translate import DEFAULT_MT_MODEL
 
 
 def _read_sentences(path: Path, lang: str, presplit: bool) -> list[str]:
@@ -21,7 +21,7 @@ def _read_sentences(path: Path, lang: str, presplit: bool) -> list[str]:
         raise InputError(path, f"cannot read ({error})") from None
     if presplit:
         return text.splitlines()
-    from align.split import split_document
+    from align.stages.split import split_document
 
     return [sentence.text for sentence in split_document(text, lang)]
 
@@ -53,9 +53,9 @@ def sentences(
 
     Example: align sentences article.fr.txt article.ar.txt --src-lang fr --tgt-lang ar
     """
-    from align.aligner import AlignConfig, align_sentences
-    from align.scoring import MTSignal
-    from align.translate import load_translator
+    from align.aligner.sentences import AlignConfig, align_sentences
+    from align.models.translate import load_translator
+    from align.stages.scoring import MTSignal
 
     if signal not in ("embedding", "mt"):
         raise typer.BadParameter(f"unknown signal {signal!r}: use 'embedding' or 'mt'")

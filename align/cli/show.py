@@ -6,9 +6,9 @@ import typer
 from rich.console import Console
 
 from align.cli.options import DatasetDir
-from align.dataset import load_splits, read_report
 from align.errors import InputError
-from align.show import pairs_table
+from align.publish.dataset import load_splits, read_report
+from align.viz.show import pairs_table
 
 
 def show(

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from align import __version__
-from align.pipeline import BuildResult
+from align.engine.pipeline import BuildResult
 
 
 def build_signature(config: Any, **extra: Any) -> dict[str, Any]:

@@ -246,7 +246,7 @@ def _statistics(info: CardInfo) -> str:
     empty = [name for name, size in s.split_sizes.items() if not size]
     if empty and len(empty) == len(s.split_sizes):
         parts.append("This build found no segment, so no data file was written: "
-                     "`align.dataset.load_splits(DIR)` gives an empty `train` split with "
+                     "`align.publish.dataset.load_splits(DIR)` gives an empty `train` split with "
                      "every column, and `load_dataset` reports that no data file was found.")
     elif empty:
         parts.append("Splits with no rows are not written and not in the configs: "

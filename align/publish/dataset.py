@@ -25,8 +25,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from align.card import ordered_splits
 from align.errors import InputError
+from align.publish.card import ordered_splits
 from align.records import Segment
 
 REPORT_FILE = "build_report.json"

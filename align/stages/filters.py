@@ -4,7 +4,7 @@ Each filter returns ``(keep, reason)``; ``reason`` is ``""`` when the segment is
 stable keyword otherwise (``low_score``, ``length_ratio``, ``wrong_language``,
 ``number_mismatch``, ``duplicate_pair``, ``duplicate_source``), so rejections can be
 counted, reported and written to their own split. Filters read the scores that
-``align.scoring.score_segments`` stored; a filter whose score is absent keeps the segment.
+``align.stages.scoring.score_segments`` stored; a filter whose score is absent keeps the segment.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from align.clean import normalise_digits
 from align.records import Segment
+from align.stages.clean import normalise_digits
 
 FilterResult = tuple[bool, str]
 KEEP: FilterResult = (True, "")

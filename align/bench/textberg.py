@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from align.aligner import AlignConfig, align_sentences
-from align.bench import (
+from align.aligner.sentences import AlignConfig, align_sentences
+from align.bench.common import (
     PUBLISHED_TEXTBERG,
     SystemResult,
     format_table,
@@ -13,9 +13,9 @@ from align.bench import (
     read_lines,
     run_system,
 )
-from align.embed import Embedder
+from align.bench.evaluate import read_alignments
 from align.errors import InputError
-from align.evaluate import read_alignments
+from align.models.embed import Embedder
 from align.records import Alignment
 
 TEST_DOCUMENTS = tuple(f"test{i}" for i in range(7))

@@ -18,10 +18,10 @@ from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-from align.aligner import AlignConfig, align_sentences
-from align.bench import gale_church
-from align.bench_ntrex import load_ntrex
-from align.embed import load_embedder
+from align.aligner.sentences import AlignConfig, align_sentences
+from align.bench.common import gale_church
+from align.bench.ntrex import load_ntrex
+from align.models.embed import load_embedder
 
 
 @dataclass(frozen=True)

@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from align.errors import InputError
+from align.models.translate import Translator
 from align.records import Segment
-from align.scoring import score_segments
-from align.translate import Translator
+from align.stages.scoring import score_segments
 
 REPORT_FILE = "build_report.json"
 

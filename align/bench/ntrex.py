@@ -13,10 +13,10 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from align.aligner import AlignConfig, align_sentences
-from align.bench import SystemResult, gale_church, read_lines, run_system
-from align.embed import Embedder
+from align.aligner.sentences import AlignConfig, align_sentences
+from align.bench.common import SystemResult, gale_church, read_lines, run_system
 from align.errors import InputError
+from align.models.embed import Embedder
 from align.records import Alignment, Document
 
 SRC_FILE, TGT_FILE, IDS_FILE = (
@@ -138,7 +138,7 @@ def pairing_benchmark(
     data: Path, embedder: Embedder, withheld: float = 0.1, seed: int = 13
 ) -> PairingResult:
     """Pair all French with the Arabic documents after withholding a share of the latter."""
-    from align.pairing import pair_documents
+    from align.stages.pairing import pair_documents
 
     documents = load_ntrex(data)
     rng = random.Random(seed)

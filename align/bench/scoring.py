@@ -26,12 +26,12 @@ from typing import Any
 
 import numpy as np
 
-from align.embed import Embedder
 from align.errors import InputError
-from align.filters import FilterConfig, apply_filters
+from align.models.embed import Embedder
+from align.models.translate import MarianTranslator, PrecomputedTranslator
 from align.records import Segment
-from align.scoring import combined_score, model_features, score_segments
-from align.translate import MarianTranslator, PrecomputedTranslator
+from align.stages.filters import FilterConfig, apply_filters
+from align.stages.scoring import combined_score, model_features, score_segments
 
 FILES = {
     "fr": "newstest2019-ref.fra.txt",

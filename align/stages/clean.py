@@ -32,8 +32,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from align.language import UNDETERMINED, identify, line_language, script_profile
 from align.records import Article, Document
+from align.stages.language import UNDETERMINED, identify, line_language, script_profile
 
 # Cue words of page furniture, by language; matched on normalised, case-folded lines.
 CUES: dict[str, tuple[str, ...]] = {

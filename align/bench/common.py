@@ -7,8 +7,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from align.bench.evaluate import Counts, Scores, count_matches, parse_alignments
 from align.errors import ConfigError, InputError
-from align.evaluate import Counts, Scores, count_matches, parse_alignments
 from align.records import Alignment
 
 Aligner = Callable[[Sequence[str], Sequence[str]], list[Alignment]]

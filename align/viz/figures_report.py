@@ -20,9 +20,9 @@ from typing import Any
 
 import numpy as np
 
-from align.dataset import load_splits, read_report
-from align.embed import Embedder, load_embedder
 from align.errors import InputError
+from align.models.embed import Embedder, load_embedder
+from align.publish.dataset import load_splits, read_report
 from align.records import Alignment
 
 INDEX_FILE = "index.html"
@@ -87,7 +87,7 @@ def write_report(
     """
     from datasets import concatenate_datasets
 
-    from align import plot
+    from align.viz import plot
 
     dataset_dir = Path(dataset_dir)
     report = read_report(dataset_dir)
@@ -120,7 +120,7 @@ def _pair_panels(
     embedder: Embedder,
 ) -> list[Panel]:
     """A heatmap and the segments side by side for each document pair that kept segments."""
-    from align.plot import similarity_heatmap
+    from align.viz.plot import similarity_heatmap
 
     src, tgt = languages
     rows_by_pair: dict[tuple[str, str], list[Mapping[str, Any]]] = {}
@@ -150,8 +150,8 @@ def side_by_side_html(
     language's direction (``dir="rtl"`` for Arabic). Rows are ``(type, score, src, tgt)``;
     a deletion has an empty side and is greyed.
     """
-    from align.plot import alignment_category
-    from align.show import RTL_LANGUAGES
+    from align.viz.plot import alignment_category
+    from align.viz.show import RTL_LANGUAGES
 
     head = "".join(f"<th>{html.escape(h)}</th>" for h in ("#", "type", "score", *languages))
     body = []

@@ -1,6 +1,6 @@
 """``build``: a collection or a recipe in, a dataset directory out.
 
-Runs the pipeline (align.pipeline), splits the kept segments by document pair, and
+Runs the pipeline (align.engine.pipeline), splits the kept segments by document pair, and
 writes the shards, the dataset card and the build report in one atomic step.
 """
 
@@ -12,23 +12,23 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from align.card import CardInfo, corpus_stats, render_card
-from align.dataset import (
+from align.engine.pipeline import BuildConfig, BuildResult, Progress, build_corpus
+from align.models.embed import Embedder
+from align.models.translate import Translator
+from align.publish.card import CardInfo, corpus_stats, render_card
+from align.publish.dataset import (
     check_output_dir,
     read_report,
     score_columns,
     segments_to_rows,
     write_dataset_dir,
 )
-from align.embed import Embedder
-from align.filters import apply_filters
-from align.pipeline import BuildConfig, BuildResult, Progress, build_corpus
+from align.publish.report import build_report, build_signature
 from align.recipe import Recipe, load_recipe
 from align.records import Segment
-from align.report import build_report, build_signature
-from align.scoring import score_names, score_segments
-from align.splits import assign_splits
-from align.translate import Translator
+from align.stages.filters import apply_filters
+from align.stages.scoring import score_names, score_segments
+from align.stages.splits import assign_splits
 
 
 def is_recipe(path: str | Path) -> bool:

@@ -4,7 +4,7 @@ distributions, the filter funnel, threshold curves, alignment types and F1 compa
 Every function returns a :class:`matplotlib.figure.Figure` built without pyplot, so no
 display or GUI backend is involved: save it with ``figure.savefig(path)`` or let Jupyter
 show it (after ``%matplotlib inline``). Arabic labels are drawn readable
-(``align.plot_text``).
+(``align.viz.plot_text``).
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from align.plot_text import label_text, style_labels
 from align.records import Alignment
+from align.viz.plot_text import label_text, style_labels
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -225,7 +225,7 @@ def alignment_types_bar(counts: Mapping[str, int]) -> Figure:
 def _metrics(value: Any) -> dict[str, float]:
     if isinstance(value, Mapping):
         return {str(k): float(v) for k, v in value.items()}
-    if hasattr(value, "f1_strict"):  # align.evaluate.Scores
+    if hasattr(value, "f1_strict"):  # align.bench.evaluate.Scores
         return {"strict": value.f1_strict, "lax": value.f1_lax}
     return {"F1": float(value)}
 
@@ -236,7 +236,7 @@ def f1_chart(
     """Grouped bars of F1 per system, one bar per metric (e.g. strict and lax).
 
     ``results`` maps a system name to an F1, to ``{metric: F1}`` or to an
-    ``align.evaluate.Scores``. ``published`` holds figures reported in the literature,
+    ``align.bench.evaluate.Scores``. ``published`` holds figures reported in the literature,
     in the same form; they come after the measured ones, hatched and marked.
     """
     columns = [(name, _metrics(value), False) for name, value in results.items()]

@@ -18,17 +18,17 @@ from pathlib import Path
 
 import numpy as np
 
-from align.aligner import AlignConfig, align_sentences
-from align.clean import clean_articles
-from align.embed import DEFAULT_EMBEDDER, Embedder, load_embedder
+from align.aligner.sentences import AlignConfig, align_sentences
 from align.errors import ConfigError, InputError
-from align.filters import FilterConfig
-from align.ingest import read_articles
-from align.pairing import PairingConfig, pair_documents
+from align.models.embed import DEFAULT_EMBEDDER, Embedder, load_embedder
+from align.models.translate import Translator
 from align.records import Alignment, Document, DocumentPair, Segment, Sentence, Unpaired
-from align.scoring import MTSignal
-from align.split import split_paragraphs
-from align.translate import Translator
+from align.stages.clean import clean_articles
+from align.stages.filters import FilterConfig
+from align.stages.ingest import read_articles
+from align.stages.pairing import PairingConfig, pair_documents
+from align.stages.scoring import MTSignal
+from align.stages.split import split_paragraphs
 
 SIGNALS = ("embedding", "mt")
 

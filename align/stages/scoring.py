@@ -27,8 +27,8 @@ from typing import Any
 
 import numpy as np
 
+from align.models.translate import Translator
 from align.records import Segment
-from align.translate import Translator
 
 # Logistic models of the combined score, one per set of available primary signals:
 # score = sigmoid(bias + sum(weight * feature)) over the features of ``model_features``.
@@ -82,7 +82,7 @@ def language_confidence(text: str, expected: str, languages: Sequence[str]) -> f
     its confidence when it picks another one (a confident other language gives about 0);
     for a text too short to identify, the confidence among ``languages`` only.
     """
-    from align.language import UNDETERMINED, identify
+    from align.stages.language import UNDETERMINED, identify
 
     lang, confidence = identify(text)
     if lang == UNDETERMINED:

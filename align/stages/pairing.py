@@ -22,10 +22,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from align.clean import normalise_digits
-from align.embed import Embedder
+from align.models.embed import Embedder
 from align.records import Document, DocumentPair, Unpaired
-from align.split import split_paragraphs
+from align.stages.clean import normalise_digits
+from align.stages.split import split_paragraphs
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 

@@ -17,7 +17,8 @@ short fragment weighs less than a full sentence. Deleting a sentence costs
 ``deletion_penalty``, less for fragments with few letters (stray OCR or layout debris).
 
 Embeddings are computed once per distinct text, in one batch. Long documents are searched
-in a band around a coarse 1-1 path (``align.dp.coarse_to_fine_band``), so cost grows linearly.
+in a band around a coarse 1-1 path (``align.aligner.dp.coarse_to_fine_band``), so cost
+grows linearly.
 The search runs twice: first with runs of sentences scored by their averaged vectors, then,
 where the first path is not a confident 1-1 bead, with the embedding of each run's joined
 text, searched near the first path. Joined texts are the costly part, so they are embedded
@@ -31,11 +32,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from align.dp import Band, band_cells, coarse_to_fine_band, path_nodes, search
-from align.embed import Embedder
-from align.errors import ConfigError
-from align.records import Alignment
-from align.signals import (
+from align.aligner.dp import Band, band_cells, coarse_to_fine_band, path_nodes, search
+from align.aligner.signals import (
     AnchorSignal,
     BoundarySignal,
     CoverageSignal,
@@ -43,6 +41,9 @@ from align.signals import (
     Signal,
     run_vectors,
 )
+from align.errors import ConfigError
+from align.models.embed import Embedder
+from align.records import Alignment
 
 
 @dataclass(frozen=True)

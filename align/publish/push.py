@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from align.card import ordered_splits
 from align.errors import ConfigError, InputError, PublishError
+from align.publish.card import ordered_splits
 
 CARD_FILE = "README.md"
 _SHARD = re.compile(r"^(?P<split>\w+?)-\d{5}-of-\d{5}\.parquet$")

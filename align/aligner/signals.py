@@ -15,8 +15,8 @@ from typing import Protocol
 
 import numpy as np
 
-from align.clean import normalise_digits
-from align.dp import Band
+from align.aligner.dp import Band
+from align.stages.clean import normalise_digits
 
 _CHUNK = 20_000  # candidates gathered at once, to bound memory
 _NUMBER = re.compile(r"\d+")

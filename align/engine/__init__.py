@@ -1,0 +1,1 @@
+"""What runs the stages over a collection and writes the dataset directory."""

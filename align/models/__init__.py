@@ -1,0 +1,1 @@
+"""Embedders and translators behind small interfaces, chosen by name."""

@@ -1,0 +1,1 @@
+"""The dataset directory, its card and report, Hub push and exports."""

@@ -1,0 +1,1 @@
+"""Figures, the HTML report and the terminal view of a dataset."""
