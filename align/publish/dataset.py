@@ -12,26 +12,30 @@ gives that split, empty and with every column.
 
 A directory is written next to its destination and renamed into place, so an
 interrupted build never leaves a half-written dataset and an earlier one survives.
+Rebuilding replaces only what a build owns (``OWNED``: the shards, the card, the report);
+other files in the directory, such as notes or the ``report/`` folder of ``align report``,
+are kept.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import os
 import shutil
-import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from align.errors import InputError
 from align.publish.card import ordered_splits
+from align.publish.files import check_writable, make_staging_dir, swap_in
 from align.records import Segment
 
 REPORT_FILE = "build_report.json"
 CARD_FILE = "README.md"
 EMPTY_SCHEMA = "empty_schema"  # report key: the features of a dataset with no rows
+DATA_DIR = "data"
+OWNED = frozenset({DATA_DIR, CARD_FILE, REPORT_FILE})  # what a rebuild replaces
 
 
 def features(
@@ -129,22 +133,20 @@ def write_dataset_dir(
     import pyarrow.parquet as pq
 
     out = check_output_dir(out_dir, overwrite)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    staging.chmod(0o755)
+    staging = make_staging_dir(out)
     written = {name: segments for name, segments in splits.items() if segments}
     if len(written) < len(splits):
         report = {**report, EMPTY_SCHEMA: features(languages, scores).to_dict()}
     try:
-        (staging / "data").mkdir()
+        (staging / DATA_DIR).mkdir()
         for split, segments in written.items():
             table = to_dataset(segments, languages, scores).data.table  # schema keeps features
-            pq.write_table(table, staging / "data" / f"{split}-00000-of-00001.parquet")
+            pq.write_table(table, staging / DATA_DIR / f"{split}-00000-of-00001.parquet")
         (staging / CARD_FILE).write_text(card, encoding="utf-8")
         (staging / REPORT_FILE).write_text(
             json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
-        _replace_dir(staging, out)
+        swap_in(staging, out, owned=OWNED.__contains__)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -152,9 +154,10 @@ def write_dataset_dir(
 
 
 def check_output_dir(out_dir: str | Path, overwrite: bool = True) -> Path:
-    """Refuse, before any work, a destination that is a file, holds something other than
-    an earlier build, or holds a build that must not be overwritten."""
+    """Refuse, before any work, a destination that cannot be written, is a file, holds
+    something other than an earlier build, or holds a build that must not be overwritten."""
     out = Path(out_dir)
+    check_writable(out)
     if out.exists() and not out.is_dir():
         raise InputError(out, "exists and is not a directory")
     if out.exists() and any(out.iterdir()):
@@ -201,15 +204,3 @@ def load_splits(dataset_dir: str | Path) -> Any:
             features = Features.from_dict(columns if name == "rejected" else schema)
             splits[name] = Dataset.from_dict({n: [] for n in features}, features=features)
     return DatasetDict({name: splits[name] for name in ordered_splits(splits)})
-
-
-def _replace_dir(staging: Path, out: Path) -> None:
-    """Swap ``staging`` into ``out``; the old directory is removed only after the swap."""
-    if not out.exists():
-        os.replace(staging, out)
-        return
-    old = out.with_name(f".{out.name}.old")
-    shutil.rmtree(old, ignore_errors=True)
-    os.replace(out, old)
-    os.replace(staging, out)
-    shutil.rmtree(old, ignore_errors=True)

@@ -3,7 +3,8 @@
 Text is written as stored, in Unicode NFC; Arabic stays as it is (no reshaping, no
 direction marks removed). Line-based formats (Moses, TSV) replace tabs and line breaks
 inside a segment by spaces; TMX drops the few control characters XML cannot hold.
-Every file is written to a temporary file next to it and renamed into place.
+Every file is written to a temporary file next to it and renamed into place, with the
+permissions the umask gives a new file.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from typing import IO, Any
 
 from align import __version__
 from align.errors import ConfigError, InputError
+from align.publish.files import check_writable, file_mode
 
 FORMATS = ("tmx", "moses", "tsv", "jsonl")
 _BREAKS = re.compile(r"[\t\n\r\v\f\x1c-\x1e\x85\u2028\u2029]")
@@ -57,6 +59,10 @@ def export_dataset(
     columns = _columns(shards[0])
     out = Path(out)
     targets = [Path(f"{out}.{lang}") for lang in columns.languages] if fmt == "moses" else [out]
+    for target in targets:
+        check_writable(target)
+        if target.is_dir():
+            raise InputError(target, "is a directory; give a file name")
     writer = WRITERS[fmt]
     count = 0
     with _atomic_files(targets) as handles:
@@ -106,6 +112,7 @@ def _rows(shards: Sequence[Path]) -> Iterator[Row]:
 def _atomic_files(targets: Sequence[Path]) -> Iterator[list[IO[str]]]:
     """Temporary files beside ``targets``, renamed over them only if the block succeeds."""
     handles: list[IO[str]] = []
+    mode = file_mode()
     try:
         for target in targets:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -115,6 +122,7 @@ def _atomic_files(targets: Sequence[Path]) -> Iterator[list[IO[str]]]:
         yield handles
         for handle, target in zip(handles, targets, strict=True):
             handle.close()
+            os.chmod(handle.name, mode)
             os.replace(handle.name, target)
     finally:
         for handle in handles:

@@ -21,6 +21,7 @@ from typing import Any
 
 from align.errors import InputError
 from align.models.translate import Translator
+from align.publish.files import file_mode
 from align.records import Segment
 from align.stages.scoring import score_segments
 
@@ -164,6 +165,7 @@ def _staging(source: Path, destination: Path) -> Iterator[Path]:
         handle, name = tempfile.mkstemp(prefix=prefix, dir=destination.parent)
         os.close(handle)
         staging = Path(name)
+        staging.chmod(file_mode())
     try:
         yield staging
     except BaseException:

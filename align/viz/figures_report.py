@@ -10,9 +10,7 @@ belong to; sentences that were deleted or filtered out have no row or column.
 from __future__ import annotations
 
 import html
-import os
 import shutil
-import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +21,7 @@ import numpy as np
 from align.errors import InputError
 from align.models.embed import Embedder, load_embedder
 from align.publish.dataset import load_splits, read_report
+from align.publish.files import check_writable, make_staging_dir, swap_in
 from align.records import Alignment
 
 INDEX_FILE = "index.html"
@@ -90,7 +89,9 @@ def write_report(
     from align.viz import plot
 
     dataset_dir = Path(dataset_dir)
+    out = Path(out_dir) if out_dir is not None else dataset_dir / "report"
     report = read_report(dataset_dir)
+    check_report_dir(out)
     languages = report["signature"]["config"]["languages"]
     splits = load_splits(dataset_dir)
     table = concatenate_datasets([splits[name] for name in splits if name != REJECTED_SPLIT])
@@ -109,7 +110,6 @@ def write_report(
     if pairs:
         embedder = embedder or load_embedder(report["signature"]["config"]["embedder"])
         panels += _pair_panels(table, pairs, languages, embedder)
-    out = Path(out_dir) if out_dir is not None else dataset_dir / "report"
     return _write_dir(out, panels, render_index(dataset_dir.name, report, panels), dpi) / INDEX_FILE
 
 
@@ -212,25 +212,28 @@ td.num{{text-align:right}}img{{max-width:100%}}</style></head>
 
 
 def _write_dir(out: Path, panels: Sequence[Panel], page: str, dpi: int) -> Path:
-    """Save figures and page in a staging directory, then swap it into ``out``."""
-    if out.exists() and not out.is_dir():
-        raise InputError(out, "exists and is not a directory")
-    if out.exists() and any(out.iterdir()) and not (out / INDEX_FILE).exists():
-        raise InputError(out, "is not empty and holds no report; refusing to replace it")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    """Save figures and page in a staging directory, then swap it into ``out``; an earlier
+    report's page and figures are replaced, other files in ``out`` kept."""
+    staging = make_staging_dir(out)
     try:
-        staging.chmod(0o755)
         for panel in panels:
             panel.figure.savefig(staging / panel.file, dpi=dpi)
         (staging / INDEX_FILE).write_text(page, encoding="utf-8")
-        old = out.with_name(f".{out.name}.old")
-        if out.exists():
-            shutil.rmtree(old, ignore_errors=True)
-            os.replace(out, old)
-        os.replace(staging, out)
-        shutil.rmtree(old, ignore_errors=True)
+        swap_in(staging, out, owned=_owned)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return out
+
+
+def _owned(name: str) -> bool:
+    return name == INDEX_FILE or name.endswith(".png")
+
+
+def check_report_dir(out: Path) -> None:
+    """Refuse, before any work, a report destination that cannot be written or replaced."""
+    check_writable(out)
+    if out.exists() and not out.is_dir():
+        raise InputError(out, "exists and is not a directory")
+    if out.exists() and any(out.iterdir()) and not (out / INDEX_FILE).exists():
+        raise InputError(out, "is not empty and holds no report; refusing to replace it")
