@@ -3,16 +3,37 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
 from examples import AR, FR
 
-COMMANDS = [
-    "build", "pair", "sentences", "show", "score", "eval", "report", "export", "push",
-    "bench textberg", "bench ntrex", "bench scoring",
-]
+from align.cli.build import print_summary
+from align.cli.console import print_error
+from align.cli.main import app
+from align.engine.pipeline import BuildConfig
+from align.publish.dataset import write_dataset_dir
+from align.records import Segment
+from align.wording import counted
+
+
+def command_names(group: Any, prefix: str = "") -> list[str]:
+    """Every command and group of the app (a click group), as typed after ``align``."""
+    names = []
+    for name, command in group.commands.items():
+        names.append(f"{prefix}{name}")
+        if hasattr(command, "commands"):
+            names += command_names(command, f"{prefix}{name} ")
+    return names
+
+
+COMMANDS = ["", *command_names(typer.main.get_command(app))]
+README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
 
 def run(*args: str, cwd=None) -> subprocess.CompletedProcess[str]:
@@ -22,11 +43,27 @@ def run(*args: str, cwd=None) -> subprocess.CompletedProcess[str]:
     )
 
 
+def test_the_command_list_is_complete() -> None:
+    assert {"", "build", "sentences", "bench", "bench speed", "bench scoring"} <= set(COMMANDS)
+
+
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help_with_an_example(command: str) -> None:
     result = run(*command.split(), "--help")
     assert result.returncode == 0, result.stderr
-    assert "Example" in result.stdout
+    assert re.search(r"Examples?: align ", result.stdout)
+    assert "…" not in result.stdout  # nothing cut when the help goes to a pipe
+
+
+def test_help_shows_the_codes_defaults() -> None:
+    config = BuildConfig()
+    built = run("build", "--help").stdout
+    assert f"(default {config.align.max_size})" in built
+    assert f"(default {config.align.deletion_penalty})" in built
+    assert f"(default {config.pairing.threshold})" in built
+    assert "--deletion-penalty" in built
+    sentences = run("sentences", "--help").stdout
+    assert f"[default: {config.align.max_size}]" in sentences
 
 
 def test_usage_error_exits_2() -> None:
@@ -46,7 +83,25 @@ def test_build_pair_show_on_the_seeds(tmp_path, seeds_dir) -> None:
     out = tmp_path / "seeds"
     built = run("build", str(seeds_dir), "--out", str(out), "--quiet")
     assert built.returncode == 0, built.stderr
-    assert "from 1 document pairs; 3 unpaired" in built.stderr
+    assert (
+        f"{out}: 12 segments kept, 0 filtered, from 1 document pair; 3 unpaired documents, "
+        "0 rejected files;" in built.stderr
+    )
+    card = (out / "README.md").read_text(encoding="utf-8")
+    assert "12 aligned fr–ar segments from 1 document pair (" in card
+
+    # The README quotes this build's report.
+    report = json.loads((out / "build_report.json").read_text(encoding="utf-8"))
+    pair = report["pairs"][0]
+    assert (
+        f"score {pair['score']}: sentence coverage {pair['sentence_coverage']}, shared\n"
+        f"  numbers {pair['number_overlap']}, length agreement {pair['length_agreement']}"
+    ) in README
+    first, *others = report["unpaired"]
+    assert f'("{first["reason"]}" for {first["id"][:3]}' in README
+    for item in others:
+        score = re.search(r"scored (\S+) <", item["reason"]).group(1)
+        assert f"{score} for {item['id'][:3]}" in README
 
     paired = run("pair", str(seeds_dir), "--json")
     assert paired.returncode == 0, paired.stderr
@@ -56,6 +111,7 @@ def test_build_pair_show_on_the_seeds(tmp_path, seeds_dir) -> None:
 
     shown = run("show", str(out), "--limit", "2", "--logical")
     assert shown.returncode == 0, shown.stderr
+    assert f"{out}, train split: 2 of 12 pairs" in shown.stdout
     assert "L’OCS et la CEI" in shown.stdout
     assert "وتسعى المنظمتان" in shown.stdout
 
@@ -90,8 +146,81 @@ def test_sentences_prints_vecalign_format(tmp_path, signal: str) -> None:
     assert all(0.0 <= float(line.rsplit(":", 1)[1]) <= 1.0 for line in lines)
 
 
-def test_unknown_signal_is_a_usage_error(tmp_path) -> None:
+@pytest.mark.parametrize(
+    ("args", "option", "problem"),
+    [
+        (["--signal", "magic"], "--signal", "'magic' is not one of 'embedding', 'mt'"),
+        (["--max-size", "0"], "--max-size", "greater than or equal to 2"),
+        (["--deletion-penalty", "-1"], "--deletion-penalty", "greater than or equal to 0"),
+        (["--src-lang", "xx"], "--src-lang", "unknown language code 'xx'"),
+        (["--tgt-lang", "arabic"], "--tgt-lang", "unknown language code 'arabic'"),
+    ],
+)
+def test_sentences_usage_errors_name_the_option(tmp_path, args, option, problem) -> None:
     (tmp_path / "a").write_text("Bonjour.", encoding="utf-8")
-    result = run("sentences", str(tmp_path / "a"), str(tmp_path / "a"), "--signal", "magic")
+    result = run("sentences", str(tmp_path / "a"), str(tmp_path / "a"), *args)
+    assert result.returncode == 2, result.stderr
+    message = " ".join(result.stderr.replace("│", " ").split())
+    assert f"Invalid value for '{option}'" in message and problem in message
+    assert "max_src" not in message and "Traceback" not in message
+
+
+def test_build_rejects_an_unknown_language(tmp_path, seeds_dir) -> None:
+    result = run("build", str(seeds_dir), "--out", str(tmp_path / "x"), "--languages", "fr,xx")
     assert result.returncode == 2
-    assert "unknown signal" in result.stderr
+    message = " ".join(result.stderr.replace("│", " ").split())
+    assert "Invalid value for '--languages': unknown language code 'xx'" in message
+
+
+def test_messages_keep_square_brackets(tmp_path, capsys) -> None:
+    missing = tmp_path / "[draft] notes"
+    result = run("pair", str(missing))
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"error: {missing}: no such file or directory"
+
+    print_error("sentence-transformers is not installed (pip install 'align[labse]') :x:")
+    assert capsys.readouterr().err == (
+        "error: sentence-transformers is not installed (pip install 'align[labse]') :x:\n"
+    )
+
+
+def test_show_prints_brackets_in_texts_ids_and_paths(tmp_path) -> None:
+    segment = Segment(
+        "[v1] seg", "Le [mt] plan coûte 5 €.", "تكلف الخطة 5 يورو.", "[draft] fr.txt", "ar.txt",
+        (0,), (0,), "1-1", 0.9, {},
+    )
+    report = {"signature": {"config": {"languages": ["fr", "ar"]}}}
+    out = write_dataset_dir(tmp_path / "[v2] corpus", {"train": [segment]}, ("fr", "ar"), "#",
+                            report)
+    shown = run("show", str(out), "--logical")
+    assert shown.returncode == 0, shown.stderr
+    assert f"{out}, train split: 1 of 1 pair" in shown.stdout
+    assert "Le [mt] plan coûte 5 €." in shown.stdout
+
+
+def test_build_summary_names_rejected_files_and_filtered_segments(capsys) -> None:
+    rejected = [{"id": f"[draft] {n}.txt", "reason": "empty file"} for n in range(7)]
+    report = {
+        "counts": {"kept_segments": 1, "document_pairs": 1, "unpaired_documents": 0,
+                   "rejected_articles": 7},
+        "filters": {"low_score": 2, "length_ratio": 1, "duplicate_pair": 0},
+        "rejected": rejected, "notes": [], "seconds": 1.25,
+    }
+    print_summary(Path("out/x"), report)
+    assert capsys.readouterr().err.splitlines() == [
+        "out/x: 1 segment kept, 3 filtered, from 1 document pair; 0 unpaired documents, "
+        "7 rejected files; 1.2 s",
+        "filtered: low_score 2, length_ratio 1",
+        *(f"rejected: [draft] {n}.txt: empty file" for n in range(5)),
+        f"rejected: 2 more, listed in {Path('out/x/build_report.json')}",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("number", "noun", "expected"),
+    [(0, "document pair", "0 document pairs"), (1, "document pair", "1 document pair"),
+     (2, "segment", "2 segments"), (1, "entry", "1 entry"), (3, "entry", "3 entries")],
+)
+def test_counted(number: int, noun: str, expected: str) -> None:
+    plural = "entries" if noun == "entry" else None
+    assert counted(number, noun, plural) == expected

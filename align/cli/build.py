@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
-from rich.console import Console
 
+from align.cli.console import console as cli_console
 from align.cli.options import (
     DEFAULT_LANGUAGES,
     BatchSize,
@@ -20,6 +20,8 @@ from align.cli.options import (
     MaxLength,
     MtModel,
     Quiet,
+    Signal,
+    SignalName,
     Translations,
     parse_languages,
 )
@@ -28,6 +30,11 @@ from align.engine.build import build as build_dataset
 from align.engine.pipeline import BuildConfig
 from align.models.embed import DEFAULT_EMBEDDER
 from align.models.translate import DEFAULT_MT_MODEL, load_translator
+from align.publish.dataset import REPORT_FILE
+from align.wording import counted
+
+DEFAULTS = BuildConfig()
+SHOWN_REJECTED = 5  # rejected files named on the terminal; the build report lists all
 
 
 def build(
@@ -36,18 +43,23 @@ def build(
     languages: Languages = DEFAULT_LANGUAGES,
     embedder: EmbedderName = DEFAULT_EMBEDDER,
     max_size: int | None = typer.Option(
-        None, min=2, help="Most sentences in one alignment bead, both sides (default 4)."
+        None, min=2, show_default=False,
+        help="Most sentences in one alignment bead, both sides "
+        f"(default {DEFAULTS.align.max_size}).",
     ),
     deletion_penalty: float | None = typer.Option(
-        None, help="Extra cost per sentence left unaligned (higher: fewer deletions)."
+        None, min=0.0, show_default=False,
+        help="Extra cost per sentence left unaligned; higher: fewer deletions "
+        f"(default {DEFAULTS.align.deletion_penalty}).",
     ),
-    pair_threshold: float | None = typer.Option(None, help="Minimum document-pair score."),
+    pair_threshold: float | None = typer.Option(
+        None, show_default=False,
+        help=f"Minimum document-pair score (default {DEFAULTS.pairing.threshold}).",
+    ),
     backtranslate: bool = typer.Option(
         False, "--backtranslate", help="Score segments by MarianMT back-translation (bt_chrf)."
     ),
-    signal: str = typer.Option(
-        "embedding", help="Alignment signal: 'embedding', or 'mt' to add back-translation chrF."
-    ),
+    signal: Signal = SignalName.embedding,
     mt_model: MtModel = DEFAULT_MT_MODEL,
     translations: Translations = None,
     device: Device = None,
@@ -58,15 +70,20 @@ def build(
         False, "--keep-rejected", help="Write filtered-out segments to a 'rejected' split."
     ),
     workers: int = typer.Option(1, min=1, help="Processes that align document pairs."),
-    overwrite: bool = typer.Option(True, help="Replace an earlier build in --out."),
+    overwrite: bool = typer.Option(
+        True, help="Replace an earlier build in --out (its data, card and report; other files "
+        "there are kept)."
+    ),
     quiet: Quiet = False,
 ) -> None:
     """Build a sentence-aligned parallel dataset from a folder of articles or a recipe.
 
-    Examples: align build seeds --out build/seeds
-              align build corpora/seeds.toml --out build/seeds --backtranslate
+    Examples: align build seeds --out out/seeds
+              align build corpora/seeds.toml --out out/seeds --backtranslate
     """
-    config = BuildConfig(languages=parse_languages(languages), embedder=embedder, signal=signal)
+    config = BuildConfig(
+        languages=parse_languages(languages), embedder=embedder, signal=signal.value
+    )
     if max_size is not None:
         config = replace(config, align=replace(config.align, max_size=max_size))
     if deletion_penalty is not None:
@@ -74,7 +91,7 @@ def build(
     if pair_threshold is not None:
         config = replace(config, pairing=replace(config.pairing, threshold=pair_threshold))
     translator = None
-    if backtranslate or translations is not None or signal == "mt":
+    if backtranslate or translations is not None or signal is SignalName.mt:
         translator = load_translator(
             mt_model, translations, device=device, batch_size=batch_size,
             beam_size=beam_size, max_length=max_length, progress=not quiet,
@@ -84,13 +101,29 @@ def build(
             input_path, out, config, translator=translator, keep_rejected=keep_rejected,
             overwrite=overwrite, progress=progress, workers=workers,
         )
-    counts = report["counts"]
-    console = Console(stderr=True)
+    print_summary(out, report)
+
+
+def print_summary(out: Path, report: dict[str, Any]) -> None:
+    """What the build kept and what it left out, with the reasons, on stderr."""
+    counts, filters = report["counts"], report["filters"]
+    filtered = sum(filters.values())
+    console = cli_console(stderr=True)
     console.print(
-        f"{out}: {counts['kept_segments']} segments from {counts['document_pairs']} document "
-        f"pairs; {counts['unpaired_documents']} unpaired, {counts['rejected_articles']} "
-        f"rejected; {report['seconds']:.1f} s",
-        highlight=False,
+        f"{out}: {counted(counts['kept_segments'], 'segment')} kept, {filtered} filtered, from "
+        f"{counted(counts['document_pairs'], 'document pair')}; "
+        f"{counted(counts['unpaired_documents'], 'unpaired document')}, "
+        f"{counted(counts['rejected_articles'], 'rejected file')}; {report['seconds']:.1f} s"
     )
+    if filtered:
+        reasons = ", ".join(f"{reason} {n}" for reason, n in filters.items() if n)
+        console.print(f"filtered: {reasons}")
+    rejected = report["rejected"]
+    for item in rejected[:SHOWN_REJECTED]:
+        console.print(f"rejected: {item['id']}: {item['reason']}")
+    if len(rejected) > SHOWN_REJECTED:
+        console.print(
+            f"rejected: {len(rejected) - SHOWN_REJECTED} more, listed in {out / REPORT_FILE}"
+        )
     for note in report["notes"]:
-        console.print(f"note: {note}", highlight=False)
+        console.print(f"note: {note}")

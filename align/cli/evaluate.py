@@ -12,7 +12,11 @@ import typer
 from align.cli.options import EmbedderName
 from align.models.embed import DEFAULT_EMBEDDER, load_embedder
 
-bench_app = typer.Typer(help="Alignment benchmarks on public gold data.", no_args_is_help=True)
+bench_app = typer.Typer(
+    help="Alignment benchmarks on public gold data (where to get it: the README's 'Benchmark "
+    "data').\n\nExample: align bench textberg --data textberg-de-fr",
+    no_args_is_help=True,
+)
 AsJson = typer.Option(False, "--json", help="Print JSON instead of a table.")
 Data = typer.Option(
     ..., "--data", help="Directory holding the benchmark files.", show_default=False

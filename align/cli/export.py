@@ -10,6 +10,7 @@ import typer
 
 from align.cli.options import DatasetDir
 from align.publish.export import FORMATS, export_dataset
+from align.wording import counted
 
 Format = Enum("Format", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
 
@@ -31,8 +32,8 @@ def export(
 
     jsonl: one dataset row per line, with its scores.
 
-    Example: align export build/seeds --format tmx --out seeds.tmx --split train
+    Example: align export out/seeds --format tmx --out seeds.tmx --split train
     """
     result = export_dataset(dataset_dir, fmt.value, out, split=split)
     paths = ", ".join(str(path) for path in result.paths)
-    typer.echo(f"wrote {result.segments} segments of {split} to {paths}")
+    typer.echo(f"wrote {counted(result.segments, 'segment')} of {split} to {paths}")

@@ -5,10 +5,10 @@ from __future__ import annotations
 import sys
 
 import typer
-from rich.console import Console
 
 from align.cli.bench_scoring import scoring
 from align.cli.build import build
+from align.cli.console import print_error, widen_help_when_piped
 from align.cli.evaluate import bench_app, evaluate
 from align.cli.export import export
 from align.cli.pair import pair
@@ -21,7 +21,8 @@ from align.errors import AlignError
 
 app = typer.Typer(
     name="align",
-    help="Turn French and Arabic news articles into a scored, sentence-aligned parallel corpus.",
+    help="Turn French and Arabic news articles into a scored, sentence-aligned parallel corpus."
+    "\n\nExample: align build seeds --out out/seeds",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
@@ -39,19 +40,24 @@ app.command()(report)
 app.command()(export)
 app.command()(push)
 
-stderr = Console(stderr=True)
 
 
 def main() -> None:
-    """Run the CLI; known errors become one-line messages and exit code 1.
+    """Run the CLI; known errors and file-system errors become one-line messages and exit
+    code 1.
 
     Usage errors are typer's: a message and exit code 2.
     """
+    widen_help_when_piped()
     try:
         app()
     except AlignError as error:
-        stderr.print(f"[bold red]error:[/] {error}", highlight=False)
+        print_error(str(error))
+        sys.exit(1)
+    except OSError as error:  # a disk that fills up, a folder that vanishes mid-run
+        where = f"{error.filename}: " if error.filename else ""
+        print_error(f"{where}{error.strerror or error}")
         sys.exit(1)
     except KeyboardInterrupt:
-        stderr.print("interrupted")
+        print_error("interrupted")
         sys.exit(130)

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from align.models.embed import DEFAULT_EMBEDDER
+
+
+class SignalName(str, Enum):
+    """Alignment signals: sentence embeddings alone, or with back-translation chrF."""
+
+    embedding = "embedding"
+    mt = "mt"
+
 
 InputPath = Annotated[
     Path,
@@ -20,8 +29,38 @@ InputPath = Annotated[
 DatasetDir = Annotated[
     Path, typer.Argument(help="A dataset directory written by 'align build'.", show_default=False)
 ]
+
+
+def _check_languages(value: str) -> str:
+    parse_languages(value)
+    return value
+
+
+def check_language(value: str) -> str:
+    """A language code the language identifier knows; a usage error otherwise."""
+    from align.stages.language import known_languages
+
+    known = known_languages()
+    if value not in known:
+        raise typer.BadParameter(
+            f"unknown language code {value!r}; use an ISO 639-1 code such as fr, ar, en or de "
+            f"(one of the {len(known)} that py3langid identifies)"
+        )
+    return value
+
+
 Languages = Annotated[
-    str, typer.Option("--languages", help="Source and target languages, comma-separated.")
+    str,
+    typer.Option(
+        "--languages", callback=_check_languages,
+        help="Source and target languages, comma-separated.",
+    ),
+]
+Signal = Annotated[
+    SignalName,
+    typer.Option(
+        help="Alignment signal: 'embedding', or 'mt' to add chrF of back-translated candidates.",
+    ),
 ]
 EmbedderName = Annotated[
     str,
@@ -57,4 +96,4 @@ def parse_languages(value: str) -> tuple[str, str]:
     parts = tuple(part.strip() for part in value.split(",") if part.strip())
     if len(parts) != 2 or parts[0] == parts[1]:
         raise typer.BadParameter(f"expected two different languages like 'fr,ar', got {value!r}")
-    return parts[0], parts[1]
+    return check_language(parts[0]), check_language(parts[1])

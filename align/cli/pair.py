@@ -6,19 +6,24 @@ import json
 from dataclasses import replace
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
+from align.cli.console import console as cli_console
 from align.cli.options import DEFAULT_LANGUAGES, EmbedderName, InputPath, Languages, parse_languages
 from align.engine.pipeline import BuildConfig, collect_documents, pair_collection
 from align.models.embed import DEFAULT_EMBEDDER, load_embedder
+from align.stages.pairing import PairingConfig
+from align.wording import counted
 
 
 def pair(
     input_path: InputPath,
     languages: Languages = DEFAULT_LANGUAGES,
     embedder: EmbedderName = DEFAULT_EMBEDDER,
-    threshold: float | None = typer.Option(None, help="Minimum pair score (default: tuned)."),
+    threshold: float | None = typer.Option(
+        None, show_default=False,
+        help=f"Minimum pair score (default {PairingConfig().threshold}, tuned on NTREX dev).",
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print JSON instead of tables."),
 ) -> None:
     """Pair the articles of a collection that translate each other.
@@ -39,17 +44,19 @@ def pair(
             "rejected": [{"id": i, "reason": r} for i, r in rejected],
         }, ensure_ascii=False, indent=2))
         return
-    console = Console()
-    table = Table(title=f"{len(pairs)} document pairs")
-    for column in (src, tgt, "score", "coverage", "numbers", "length"):
-        table.add_column(column)
+    console = cli_console()
+    table = Table(title=counted(len(pairs), "document pair"))
+    for column in (src, tgt):
+        table.add_column(column, overflow="fold")  # ids are never cut
+    for column in ("score", "coverage", "numbers", "length"):
+        table.add_column(column, justify="right", no_wrap=True)
     for p in pairs:
         table.add_row(p.src.id, p.tgt.id, f"{p.score:.3f}", f"{p.similarity:.3f}",
                       f"{p.number_overlap:.2f}", f"{p.length_ratio:.2f}")
     console.print(table)
     others = Table(title=f"{len(unpaired) + len(rejected)} unpaired or rejected")
     for column in ("id", "lang", "reason"):
-        others.add_column(column)
+        others.add_column(column, overflow="fold")
     for u in unpaired:
         others.add_row(u.document.id, u.document.lang, u.reason)
     for item, reason in rejected:

@@ -18,7 +18,7 @@ def progress_bars(enabled: bool = True) -> Iterator[ProgressCallback | None]:
         yield None
         return
     bars = Progress(
-        TextColumn("{task.description:<8}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.description:<8}", markup=False), BarColumn(), MofNCompleteColumn(),
         TimeElapsedColumn(), console=Console(stderr=True), transient=False,
     )
     tasks: dict[str, int] = {}

@@ -30,7 +30,7 @@ def push(
 
     Pushing again replaces the data files and the card. HF_ENDPOINT selects the Hub.
 
-    Example: align push build/seeds --repo-id me/seeds-fr-ar --private
+    Example: align push out/seeds --repo-id me/seeds-fr-ar --private
     """
     result = push_dataset(
         dataset_dir, repo_id, token=token, private=private or None, revision=revision,

@@ -9,6 +9,7 @@ import typer
 
 from align.cli.options import DatasetDir
 from align.viz.figures_report import write_report
+from align.wording import counted
 
 OutDir = Annotated[
     Path | None,
@@ -26,8 +27,8 @@ def report(
     """Draw score histograms, alignment types, the filter funnel and one similarity
     heatmap per document pair, and an index.html that shows them with the counts.
 
-    Example: align report build/seeds --out build/seeds-report
+    Example: align report out/seeds --out out/seeds-report
     """
     index = write_report(dataset_dir, out, max_pairs=max_pairs, dpi=dpi)
     figures = sum(1 for _ in index.parent.glob("*.png"))
-    typer.echo(f"wrote {figures} figures and {index}")
+    typer.echo(f"wrote {counted(figures, 'figure')} and {index}")

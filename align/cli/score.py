@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 
+from align.cli.console import console as cli_console
 from align.cli.options import (
     DEFAULT_LANGUAGES,
     BatchSize,
@@ -22,6 +22,7 @@ from align.cli.options import (
 )
 from align.models.translate import DEFAULT_MT_MODEL, MarianTranslator, load_translator
 from align.publish.score_dataset import score_dataset
+from align.wording import counted
 
 Opt = typer.Option
 
@@ -45,8 +46,8 @@ def score(
 ) -> None:
     """Score every segment of a dataset; scores are stored, filtering decides later.
 
-    Example: align score build/seeds --out build/seeds-scored
-             align score build/seeds --translations mt.ar-fr.jsonl
+    Example: align score out/seeds --out out/seeds-scored
+             align score out/seeds --translations mt.ar-fr.jsonl
     """
     options = dict(device=device, batch_size=batch_size, beam_size=beam_size,
                    max_length=max_length, progress=not quiet)
@@ -54,6 +55,6 @@ def score(
     reverse = MarianTranslator(reverse_model, **options) if reverse_model and not no_mt else None
     summary = score_dataset(dataset, out, translator, reverse, parse_languages(languages))
     means = ", ".join(f"{name} {value:.3f}" for name, value in summary["mean"].items())
-    Console(stderr=True).print(
-        f"{out or dataset}: scored {summary['rows']} segments; mean {means}", highlight=False
+    cli_console(stderr=True).print(
+        f"{out or dataset}: scored {counted(summary['rows'], 'segment')}; mean {means}"
     )

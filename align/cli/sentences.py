@@ -8,10 +8,20 @@ from typing import Annotated
 
 import typer
 
-from align.cli.options import EmbedderName, MtModel, Translations
+from align.aligner.sentences import AlignConfig
+from align.cli.options import (
+    EmbedderName,
+    MtModel,
+    Signal,
+    SignalName,
+    Translations,
+    check_language,
+)
 from align.errors import InputError
 from align.models.embed import DEFAULT_EMBEDDER, load_embedder
 from align.models.translate import DEFAULT_MT_MODEL
+
+DEFAULTS = AlignConfig()
 
 
 def _read_sentences(path: Path, lang: str, presplit: bool) -> list[str]:
@@ -29,22 +39,26 @@ def _read_sentences(path: Path, lang: str, presplit: bool) -> list[str]:
 def sentences(
     src: Annotated[Path, typer.Argument(help="Source document (UTF-8 text).", show_default=False)],
     tgt: Annotated[Path, typer.Argument(help="Target document (UTF-8 text).", show_default=False)],
-    src_lang: str = typer.Option("fr", "--src-lang", help="Source language code."),
-    tgt_lang: str = typer.Option("ar", "--tgt-lang", help="Target language code."),
+    src_lang: str = typer.Option(
+        "fr", "--src-lang", callback=check_language, help="Source language code."
+    ),
+    tgt_lang: str = typer.Option(
+        "ar", "--tgt-lang", callback=check_language, help="Target language code."
+    ),
     presplit: bool = typer.Option(False, "--presplit", help="Files hold one sentence per line."),
     embedder: EmbedderName = DEFAULT_EMBEDDER,
-    max_size: int | None = typer.Option(
-        None, "--max-size", help="Most sentences in one bead, both sides together (default 6)."
+    max_size: int = typer.Option(
+        DEFAULTS.max_size, "--max-size", min=2,
+        help="Most sentences in one bead, both sides together.",
     ),
-    deletion_penalty: float | None = typer.Option(
-        None, "--deletion-penalty", help="Cost of leaving a sentence unaligned (default 0.3)."
+    deletion_penalty: float = typer.Option(
+        DEFAULTS.deletion_penalty, "--deletion-penalty", min=0.0,
+        help="Cost of leaving a sentence unaligned.",
     ),
-    signal: str = typer.Option(
-        "embedding", help="'embedding', or 'mt' to add chrF of back-translated candidates."
-    ),
+    signal: Signal = SignalName.embedding,
     mt_model: MtModel = DEFAULT_MT_MODEL,
     translations: Translations = None,
-    mt_weight: float = typer.Option(0.5, help="Weight of the 'mt' signal."),
+    mt_weight: float = typer.Option(0.5, min=0.0, help="Weight of the 'mt' signal."),
 ) -> None:
     """Align the sentences of two documents; print one bead per line, Vecalign format.
 
@@ -53,24 +67,19 @@ def sentences(
 
     Example: align sentences article.fr.txt article.ar.txt --src-lang fr --tgt-lang ar
     """
-    from align.aligner.sentences import AlignConfig, align_sentences
+    from align.aligner.sentences import align_sentences
     from align.models.translate import load_translator
     from align.stages.scoring import MTSignal
 
-    if signal not in ("embedding", "mt"):
-        raise typer.BadParameter(f"unknown signal {signal!r}: use 'embedding' or 'mt'")
-
-    config = AlignConfig()
-    if max_size is not None:
-        side = max(max_size - 1, 1)
+    config = DEFAULTS
+    if max_size != DEFAULTS.max_size:
+        side = max_size - 1
         config = replace(config, max_size=max_size, max_src=side, max_tgt=side)
-    if deletion_penalty is not None:
-        config = replace(config, deletion_penalty=deletion_penalty)
-    config.validate()
+    config = replace(config, deletion_penalty=deletion_penalty)
     src_sentences = _read_sentences(src, src_lang, presplit)
     tgt_sentences = _read_sentences(tgt, tgt_lang, presplit)
     signals = []
-    if signal == "mt":
+    if signal is SignalName.mt:
         translator = load_translator(mt_model, translations)
         signals.append((MTSignal(src_sentences, tgt_sentences, translator), mt_weight))
     beads = align_sentences(

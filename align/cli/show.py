@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import typer
-from rich.console import Console
 
+from align.cli.console import console as cli_console
 from align.cli.options import DatasetDir
 from align.errors import InputError
 from align.publish.dataset import load_splits, read_report
 from align.viz.show import pairs_table
+from align.wording import counted
 
 
 def show(
@@ -22,7 +23,7 @@ def show(
 ) -> None:
     """Show aligned pairs side by side, right-to-left text readable.
 
-    Example: align show build/seeds --limit 10
+    Example: align show out/seeds --limit 10
     """
     languages = tuple(read_report(dataset_dir)["signature"]["config"]["languages"])
     splits = load_splits(dataset_dir)
@@ -33,7 +34,7 @@ def show(
         columns = [f"{lang}_doc" for lang in languages]
         rows = rows.filter(lambda row: doc in (row[columns[0]], row[columns[1]]))
     rows = rows.select(range(min(limit, len(rows))))
-    console = Console()
-    title = f"{dataset_dir} [{split}]: {len(rows)} of {len(splits[split])} pairs"
+    console = cli_console()
+    title = f"{dataset_dir}, {split} split: {len(rows)} of {counted(len(splits[split]), 'pair')}"
     table = pairs_table(rows, languages, visual=not logical, width=console.width, title=title)
     console.print(table)

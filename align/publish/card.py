@@ -16,6 +16,7 @@ from typing import Any
 from align.errors import ConfigError
 from align.recipe import Recipe, Source
 from align.records import Segment
+from align.wording import counted
 
 SPLIT_ORDER = ("train", "validation", "test", "rejected")
 QUANTILES = (("min", 0.0), ("p10", 0.1), ("p25", 0.25), ("median", 0.5), ("p75", 0.75),
@@ -203,9 +204,9 @@ def _summary(info: CardInfo) -> str:
     repo = info.repo_id or f"path/to/{info.name}"
     return (
         f"## Dataset summary\n\n{info.description}\n\n"
-        f"{s.rows - s.split_sizes.get('rejected', 0)} aligned {src}–{tgt} segments from "
-        f"{s.document_pairs} document pairs ({s.words[src]} {src} and {s.words[tgt]} {tgt} "
-        f"words), in config `{config_name(info.languages)}`.\n\n"
+        f"{counted(s.rows - s.split_sizes.get('rejected', 0), f'aligned {src}–{tgt} segment')} "
+        f"from {counted(s.document_pairs, 'document pair')} ({s.words[src]} {src} and "
+        f"{s.words[tgt]} {tgt} words), in config `{config_name(info.languages)}`.\n\n"
         f"```python\nfrom datasets import load_dataset\n\n"
         f"dataset = load_dataset(\"{repo}\", \"{config_name(info.languages)}\")\n```"
     )
@@ -301,8 +302,8 @@ def _structure(info: CardInfo) -> str:
 
 def _limitations(info: CardInfo) -> str:
     kept = info.stats.rows - info.stats.split_sizes.get("rejected", 0)
-    small = (f"\n- With {kept} segments it is a sample for testing and evaluation, far too small "
-             "to train a translation system." if kept < 10_000 else "")
+    small = (f"\n- With {counted(kept, 'segment')} it is a sample for testing and evaluation, "
+             "far too small to train a translation system." if kept < 10_000 else "")
     return (
         "## Limitations\n\n"
         "- Documents and sentences are aligned automatically: some segments are loose "

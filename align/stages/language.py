@@ -97,6 +97,13 @@ def _base_identifier() -> Any:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
+@lru_cache(maxsize=1)
+def known_languages() -> frozenset[str]:
+    """The language codes the identifier knows (regional labels folded, ``zxx`` left out)."""
+    labels = _base_identifier().labels
+    return frozenset(_MACROLANGUAGE.get(label, label) for label in labels) - {"zxx"}
+
+
 @lru_cache(maxsize=16)
 def _identifier(languages: frozenset[str] | None) -> Any:
     """A py3langid identifier restricted to ``languages`` (regional labels included)."""
