@@ -9,6 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from align.bench.ntrex import alignment_benchmark, damage, load_ntrex, pairing_benchmark
+from align.bench.profiles import FURNITURE, NEWS, PROFILES, damage_profile
 from align.bench.textberg import textberg_benchmark, textberg_report
 from align.cli.main import app
 from align.errors import InputError
@@ -125,3 +126,27 @@ def test_speed_benchmark_times_both_systems(ntrex_dir) -> None:
     assert result.sentences == 29 and len(result.seconds) == 2  # 30 with one 2-1 merge
     assert result.median > 0 and result.baseline_seconds > 0 and result.peak_mb > 0
     assert speed_report([result]).splitlines()[1].split()[:2] == ["29", "2"]
+
+
+@pytest.mark.parametrize("name", ["news", "literary"])
+@pytest.mark.parametrize("seed", range(20))
+def test_damage_profile_keeps_gold_consistent(name: str, seed: int) -> None:
+    src = [f"phrase {k}." for k in range(30)]
+    tgt = [f"جملة {k}." for k in range(30)]
+    new_src, new_tgt, gold = damage_profile(src, tgt, PROFILES[name], random.Random(seed))
+    assert [i for g in gold for i in g.src] == list(range(len(new_src)))
+    assert [j for g in gold for j in g.tgt] == list(range(len(new_tgt)))
+    furniture = {line for side in FURNITURE for line in side}
+    if name == "literary":
+        assert not furniture & {*new_src, *new_tgt}
+
+
+def test_news_profile_inserts_furniture_in_the_language_of_its_side() -> None:
+    rng = random.Random(3)
+    src = [f"phrase {k}." for k in range(40)]
+    tgt = [f"جملة {k}." for k in range(40)]
+    lines = [damage_profile(src, tgt, NEWS, rng) for _ in range(10)]
+    fr_lines = {line for s, _, _ in lines for line in s if line in FURNITURE[0]}
+    ar_lines = {line for _, t, _ in lines for line in t if line in FURNITURE[1]}
+    assert fr_lines and ar_lines
+    assert not {line for _, t, _ in lines for line in t} & set(FURNITURE[0])

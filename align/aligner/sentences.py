@@ -10,7 +10,8 @@ in exactly one bead, in order. A bead's gain is
 where *similarity* sums the weighted ``Signal`` scores (by default the calibrated cosine of
 multilingual embeddings of the two runs, agreement of numbers and names, a penalty for merging
 a sentence that the other side does not translate, and one for bead edges inside a sentence,
-before a sentence that begins in lower case), the length
+before a sentence that begins in lower case; optionally one for merged beads that score
+below themselves less an edge sentence), the length
 mismatch is ``|log(target chars / (expected ratio · source chars))|``, and *weight* counts
 the bead's sentences, partly by number and partly by length (``length_share``), so that a
 short fragment weighs less than a full sentence. Deleting a sentence costs
@@ -37,6 +38,7 @@ from align.aligner.signals import (
     AnchorSignal,
     BoundarySignal,
     CoverageSignal,
+    EdgeSignal,
     EmbeddingSignal,
     Signal,
     run_vectors,
@@ -68,6 +70,7 @@ class AlignConfig:
     coverage_weight: float = 1.5  # weight of the penalty for merging an untranslated sentence
     coverage_floor: float = -0.05  # member similarity below which a merge is penalised
     boundary_weight: float = 0.05  # cost of a bead edge before a sentence in lower case
+    edge_weight: float = 0.0  # weight of the penalty for merging a sentence that adds nothing
     band: int = 20  # half-width, in sentences, of the band searched around a coarse path
     full_search_cells: int = 250_000  # n*m up to which every cell is searched
     joined_runs: bool = True  # second pass with joined-text embeddings where unsure...
@@ -92,8 +95,8 @@ class AlignConfig:
             raise ConfigError("band and refine_band must be at least 3 sentences")
         if min(self.deletion_penalty, self.merge_penalty) < 0:
             raise ConfigError("deletion and merge penalties must not be negative")
-        if min(self.coverage_weight, self.boundary_weight) < 0:
-            raise ConfigError("coverage and boundary weights must not be negative")
+        if min(self.coverage_weight, self.boundary_weight, self.edge_weight) < 0:
+            raise ConfigError("coverage, boundary and edge weights must not be negative")
         if not 0 <= self.length_share <= 1:
             raise ConfigError("length_share must be between 0 and 1")
 
@@ -258,6 +261,8 @@ def align_sentences(
             )
         if config.boundary_weight:
             signals.append((boundary, config.boundary_weight))
+        if config.edge_weight:
+            signals.append((EdgeSignal(embedding), config.edge_weight))
         return align_runs(src, tgt, band, signals, config)
 
     embedding = EmbeddingSignal(src_runs, tgt_runs, band)

@@ -124,6 +124,33 @@ class CoverageSignal:
         return lowest - self.floor
 
 
+class EdgeSignal:
+    """Penalises merged beads that do not beat themselves less an edge sentence.
+
+    For a side with more than one sentence, the bead is compared (by ``embedding``) with the
+    same bead without its first and without its last sentence on that side; the score is
+    how far the bead falls below the best of these, else 0 (always 0 for 1-1 beads). A
+    sentence whose joining does not raise the similarity is then deleted or left to its
+    neighbour rather than merged.
+    """
+
+    def __init__(self, embedding: EmbeddingSignal) -> None:
+        self.embedding = embedding
+
+    def similarity(
+        self, a: int, b: int, src_starts: np.ndarray, tgt_starts: np.ndarray
+    ) -> np.ndarray:
+        whole = self.embedding.similarity(a, b, src_starts, tgt_starts)
+        best = np.full(len(src_starts), -np.inf)
+        if a > 1:
+            best = np.maximum(best, self.embedding.similarity(a - 1, b, src_starts + 1, tgt_starts))
+            best = np.maximum(best, self.embedding.similarity(a - 1, b, src_starts, tgt_starts))
+        if b > 1:
+            best = np.maximum(best, self.embedding.similarity(a, b - 1, src_starts, tgt_starts + 1))
+            best = np.maximum(best, self.embedding.similarity(a, b - 1, src_starts, tgt_starts))
+        return np.minimum(whole - best, 0.0)
+
+
 def _continues(sentences: Sequence[str]) -> np.ndarray:
     """Per boundary (0..n): 1 where the sentence after it begins with a lower-case letter."""
     out = np.zeros(len(sentences) + 1)

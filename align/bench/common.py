@@ -24,6 +24,55 @@ PUBLISHED_TEXTBERG: dict[str, tuple[float, float | None]] = {
 
 
 @dataclass(frozen=True)
+class Reference:
+    """An aligner's figures on a benchmark, measured elsewhere: what, with what, and how."""
+
+    system: str
+    embedder: str
+    f1_strict: float
+    f1_lax: float | None
+    source: str
+    precision_strict: float | None = None
+    recall_strict: float | None = None
+
+
+# Other aligners on Text+Berg de–fr test0..6 with the embedder ``align`` uses by default.
+SAME_EMBEDDER_TEXTBERG = (
+    Reference(
+        "Bertalign",
+        "use-m3",
+        0.911,
+        0.984,
+        "measured 2026: Bertalign's own code at its default settings (max_align 5, top_k 3, "
+        "win 5, skip -0.1, margin, length penalty) on the pre-split test0..6 sentences, "
+        "encoder swapped for USE-m v3, scored as `align eval`",
+        precision_strict=0.907,
+        recall_strict=0.915,
+    ),
+    Reference(
+        "Vecalign",
+        "LASER",
+        0.902,
+        0.986,
+        "published (Thompson & Koehn 2019); not measured with USE-m v3",
+    ),
+)
+
+
+def format_references(references: Sequence[Reference]) -> str:
+    """One line per reference: its figures, then where they come from."""
+    lines = []
+    for ref in references:
+        strict = f"strict F1 {ref.f1_strict:.3f}"
+        if ref.precision_strict is not None and ref.recall_strict is not None:
+            strict = f"strict P/R/F1 {ref.precision_strict:.3f}/{ref.recall_strict:.3f}/"
+            strict += f"{ref.f1_strict:.3f}"
+        lax = f", lax F1 {ref.f1_lax:.3f}" if ref.f1_lax is not None else ""
+        lines.append(f"  {ref.system} ({ref.embedder}): {strict}{lax}\n    {ref.source}")
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
 class SystemResult:
     """Scores and time of one aligner over a benchmark: per document and pooled."""
 

@@ -3,8 +3,9 @@
 NTREX holds 1,997 line-aligned sentences in 123 news documents (``DOCUMENT_IDS.tsv`` gives
 each line's document). Realistic damage is generated with a fixed seed: adjacent sentences
 merged on one side (1-2, 2-1), three glued into one line (1-3, 3-1), sentences dropped on
-either side and boilerplate lines inserted (1-0, 0-1). The first ``dev_documents`` documents
-served to choose settings; scores are reported on the others.
+either side and boilerplate lines inserted (1-0, 0-1); ``align.bench.profiles`` is a second
+generator (other furniture, rates drawn per document, paragraphs glued). The first
+``dev_documents`` documents served to choose settings; scores are reported on the others.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from align.aligner.sentences import AlignConfig, align_sentences
 from align.bench.common import SystemResult, gale_church, read_lines, run_system
+from align.bench.profiles import Profile, damage_profile
 from align.errors import InputError
 from align.models.embed import Embedder
 from align.records import Alignment, Document
@@ -96,22 +98,36 @@ def damage(
 
 
 def damaged_documents(
-    data: Path, seed: int = 13, dev_documents: int = 40, split: str = "test"
+    data: Path,
+    seed: int = 13,
+    dev_documents: int = 40,
+    split: str = "test",
+    profile: Profile | None = None,
 ) -> list[tuple[str, list[str], list[str], list[Alignment]]]:
     """Damaged NTREX documents of a split: the first ``dev_documents`` ("dev"), the rest
-    ("test") or all of them ("all")."""
+    ("test") or all of them ("all"). Damage comes from ``damage``, or from
+    ``align.bench.profiles.damage_profile`` when a ``profile`` is given."""
     rng = random.Random(seed)
-    documents = [(d, *damage(s, t, rng)) for d, s, t in load_ntrex(data)]
+    documents = [
+        (d, *(damage(s, t, rng) if profile is None else damage_profile(s, t, profile, rng)))
+        for d, s, t in load_ntrex(data)
+    ]
     return {"dev": documents[:dev_documents], "test": documents[dev_documents:]}.get(
         split, documents
     )
 
 
 def alignment_benchmark(
-    data: Path, embedder: Embedder, config: AlignConfig | None = None, split: str = "test"
+    data: Path,
+    embedder: Embedder,
+    config: AlignConfig | None = None,
+    split: str = "test",
+    profile: Profile | None = None,
 ) -> list[SystemResult]:
-    """Our aligner and Gale–Church on the damaged documents of ``split``."""
-    documents, config = damaged_documents(data, split=split), config or AlignConfig()
+    """Our aligner and Gale–Church on the damaged documents of ``split`` (damage as in
+    ``damaged_documents``)."""
+    documents = damaged_documents(data, split=split, profile=profile)
+    config = config or AlignConfig()
     ours = run_system("align", lambda s, t: align_sentences(s, t, embedder, config), documents)
     return [ours, run_system("Gale–Church", gale_church, documents)]
 

@@ -7,7 +7,9 @@ from pathlib import Path
 from align.aligner.sentences import AlignConfig, align_sentences
 from align.bench.common import (
     PUBLISHED_TEXTBERG,
+    SAME_EMBEDDER_TEXTBERG,
     SystemResult,
+    format_references,
     format_table,
     gale_church,
     read_lines,
@@ -55,9 +57,14 @@ def textberg_benchmark(
 
 
 def textberg_report(results: list[SystemResult]) -> str:
-    """Measured table followed by the published numbers for comparison."""
+    """Measured table (Gale–Church from the same run), then other aligners' figures with the
+    same embedder and as published, with where each comes from."""
     published = "\n".join(
         f"  {name:<12} strict F1 {strict:.3f}" + (f"  lax F1 {lax:.3f}" if lax else "")
         for name, (strict, lax) in PUBLISHED_TEXTBERG.items()
     )
-    return f"{format_table(results)}\n\npublished (test0..6):\n{published}"
+    return (
+        f"{format_table(results)}\n\nreferences with the same embedder (test0..6):\n"
+        f"{format_references(SAME_EMBEDDER_TEXTBERG)}\n\n"
+        f"published (test0..6, LaBSE or LASER):\n{published}"
+    )

@@ -99,16 +99,28 @@ def ntrex(
     """
     from align.bench.common import format_table
     from align.bench.ntrex import alignment_benchmark, pairing_benchmark
+    from align.bench.profiles import NEWS
 
     model = load_embedder(embedder)
-    results, pairing = alignment_benchmark(data, model), pairing_benchmark(data, model)
+    results = alignment_benchmark(data, model)
+    news = alignment_benchmark(data, model, profile=NEWS)
+    pairing = pairing_benchmark(data, model)
     summary = {**asdict(pairing), "precision": pairing.precision, "recall": pairing.recall}
     if as_json:
-        typer.echo(
-            json.dumps({"alignment": [r.to_dict() for r in results], "pairing": summary}, indent=2)
-        )
+        alignment = {
+            "damage": [r.to_dict() for r in results],
+            "news_profile": [r.to_dict() for r in news],
+        }
+        typer.echo(json.dumps({"alignment": alignment, "pairing": summary}, indent=2))
         return
+    typer.echo("damage (merges, glued lines, drops, boilerplate), test documents:")
     typer.echo(format_table(results, per_document=False))
+    typer.echo("\nnews profile (furniture between paragraphs, glued paragraphs), test documents:")
+    typer.echo(format_table(news, per_document=False))
+    typer.echo(
+        "\nBertalign and Vecalign have not been measured on these damaged documents; see "
+        "`align bench textberg` for their figures with the same embedder."
+    )
     typer.echo(
         f"\npairing: precision {pairing.precision:.3f}, recall {pairing.recall:.3f} "
         f"({pairing.correct} correct of {pairing.pairs_found} pairs; "

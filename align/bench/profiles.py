@@ -1,0 +1,138 @@
+"""Damage profiles for line-aligned documents: scraped news and faithful literary text.
+
+A second generator beside ``align.bench.ntrex.damage``, with other furniture, other rates
+and paragraph structure, so that settings chosen on one generator can be checked on the
+other. A document is cut into paragraphs of 2–5 sentences; then, per ``Profile``:
+
+* sentences are merged with their neighbour on one side (1-2, 2-1) and whole short
+  paragraphs glued into one line on one side (paragraph glueing, 1-n / n-1);
+* sentences are dropped from one side (1-0, 0-1);
+* furniture lines (share buttons, credits, bylines, copyright, "read also" links) are
+  inserted on one side between paragraphs, in the language of that side.
+
+Rates are drawn per document within the profile's ranges, so one profile covers clean and
+badly damaged documents alike.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from align.records import Alignment
+
+Bead = tuple[list[str], list[str]]
+
+FURNITURE = (
+    (
+        "Partager cet article",
+        "Tous droits réservés",
+        "Photo : AFP",
+        "© Reuters",
+        "Publié le 12/03/2019 à 14h05",
+        "Mis à jour il y a 3 heures",
+        "Suivez-nous sur Twitter",
+        "Commentaires (12)",
+        "Lire la suite",
+        "Newsletter : recevez l'essentiel de l'actualité chaque matin",
+        "Cet article est réservé aux abonnés.",
+        "Par la rédaction",
+    ),
+    (
+        "شارك هذا المقال",
+        "جميع الحقوق محفوظة",
+        "الصورة: رويترز",
+        "© أ ف ب",
+        "نشر في 12/03/2019 الساعة 14:05",
+        "آخر تحديث منذ 3 ساعات",
+        "تابعونا على تويتر",
+        "التعليقات (12)",
+        "اقرأ المزيد",
+        "النشرة البريدية: اشترك ليصلك أهم الأخبار كل صباح",
+        "هذا المقال مخصص للمشتركين.",
+        "بقلم هيئة التحرير",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Ranges (low, high) of per-document rates; each rate is drawn uniformly in its range."""
+
+    name: str
+    merge: tuple[float, float]  # per sentence: merge with the next one on one side
+    glue: tuple[float, float]  # per paragraph: glue the whole paragraph into one line
+    drop: tuple[float, float]  # per sentence: drop it from one side
+    furniture: tuple[float, float]  # per paragraph boundary: insert a furniture line
+
+
+NEWS = Profile("news", merge=(0.0, 0.12), glue=(0.0, 0.1), drop=(0.0, 0.1), furniture=(0.1, 0.5))
+LITERARY = Profile(
+    "literary", merge=(0.02, 0.1), glue=(0.0, 0.0), drop=(0.0, 0.02), furniture=(0.0, 0.0)
+)
+PROFILES = {p.name: p for p in (NEWS, LITERARY)}
+
+
+def _paragraphs(count: int, rng: random.Random) -> list[range]:
+    out, start = [], 0
+    while start < count:
+        size = rng.randint(2, 5)
+        out.append(range(start, min(start + size, count)))
+        start += size
+    return out
+
+
+def _damage_paragraph(
+    src: list[str], tgt: list[str], rates: dict[str, float], rng: random.Random
+) -> list[Bead]:
+    side = rng.randrange(2)
+    if len(src) > 1 and len(src) <= 4 and rng.random() < rates["glue"]:
+        glued = [" ".join((src, tgt)[side])]
+        return [(glued, tgt)] if side == 0 else [(src, glued)]
+    beads: list[Bead] = []
+    i = 0
+    while i < len(src):
+        side, roll = rng.randrange(2), rng.random()
+        if i + 1 < len(src) and roll < rates["merge"]:
+            joined = [" ".join((src, tgt)[side][i : i + 2])]
+            beads.append((joined, tgt[i : i + 2]) if side == 0 else (src[i : i + 2], joined))
+            i += 2
+            continue
+        if roll < rates["merge"] + rates["drop"]:
+            beads.append(([src[i]], []) if side else ([], [tgt[i]]))
+        else:
+            beads.append(([src[i]], [tgt[i]]))
+        i += 1
+    return beads
+
+
+def damage_profile(
+    src: list[str], tgt: list[str], profile: Profile, rng: random.Random
+) -> tuple[list[str], list[str], list[Alignment]]:
+    """Damage a 1-1 aligned document under ``profile``; returns both sides and the gold."""
+    rates = {
+        name: rng.uniform(*getattr(profile, name))
+        for name in ("merge", "glue", "drop", "furniture")
+    }
+    beads: list[Bead] = []
+    for k, paragraph in enumerate(_paragraphs(len(src), rng)):
+        if k and rng.random() < rates["furniture"]:
+            side = rng.randrange(2)
+            line = [rng.choice(FURNITURE[side])]
+            beads.append((line, []) if side == 0 else ([], line))
+        part_src = [src[i] for i in paragraph]
+        part_tgt = [tgt[i] for i in paragraph]
+        beads.extend(_damage_paragraph(part_src, part_tgt, rates, rng))
+    new_src: list[str] = []
+    new_tgt: list[str] = []
+    gold = []
+    for s, t in beads:
+        gold.append(
+            Alignment(
+                tuple(range(len(new_src), len(new_src) + len(s))),
+                tuple(range(len(new_tgt), len(new_tgt) + len(t))),
+            )
+        )
+        new_src.extend(s)
+        new_tgt.extend(t)
+    return new_src, new_tgt, gold

@@ -1,0 +1,111 @@
+"""Deletion and merge decisions of the aligner on literal bilingual text (offline embedder)."""
+
+from __future__ import annotations
+
+import pytest
+
+from align.aligner.sentences import AlignConfig, align_sentences
+
+
+def beads(
+    src: list[str], tgt: list[str], embedder, config: AlignConfig | None = None
+) -> list[tuple[tuple, tuple]]:
+    return [(b.src, b.tgt) for b in align_sentences(src, tgt, embedder, config or AlignConfig())]
+
+
+def test_furniture_line_between_two_paragraphs_is_deleted(embedder) -> None:
+    fr = [
+        "Le gouvernement a présenté mardi son projet de budget pour l'année prochaine.",
+        "Il prévoit une baisse des impôts pour les ménages modestes.",
+        "Partager cet article",
+        "L'opposition a dénoncé un texte injuste envers les retraités.",
+        "Le débat au Parlement commencera la semaine prochaine.",
+    ]
+    ar = [
+        "قدمت الحكومة يوم الثلاثاء مشروع ميزانيتها للعام المقبل.",
+        "ويتوقع المشروع خفض الضرائب على الأسر متوسطة الدخل.",
+        "ونددت المعارضة بنص غير عادل تجاه المتقاعدين.",
+        "وسيبدأ النقاش في البرلمان الأسبوع المقبل.",
+    ]
+    assert beads(fr, ar, embedder) == [
+        ((0,), (0,)),
+        ((1,), (1,)),
+        ((2,), ()),
+        ((3,), (2,)),
+        ((4,), (3,)),
+    ]
+
+
+def test_arabic_furniture_line_is_deleted(embedder) -> None:
+    fr = [
+        "Un séisme de magnitude 6,1 a frappé dimanche l'ouest de la Turquie.",
+        "Aucune victime n'a été signalée pour l'instant.",
+        "Les secours inspectent les bâtiments les plus anciens.",
+    ]
+    ar = [
+        "ضرب زلزال بقوة 6,1 درجات غرب تركيا يوم الأحد.",
+        "جميع الحقوق محفوظة",
+        "ولم يتم الإبلاغ عن أي ضحايا حتى الآن.",
+        "وتقوم فرق الإنقاذ بتفقد المباني الأقدم.",
+    ]
+    assert beads(fr, ar, embedder) == [((0,), (0,)), ((), (1,)), ((1,), (2,)), ((2,), (3,))]
+
+
+DROPPED = [((0,), (0,)), ((1,), ()), ((2,), (1,)), ((3,), (2,))]
+
+
+@pytest.mark.parametrize(
+    ("edge_weight", "expected"),
+    # the default absorbs the dropped sentence into its neighbour's bead: joined, the two
+    # French sentences still match the Arabic one (0.51), though less than the first alone
+    [(1.0, DROPPED), (0.0, [((0, 1), (0,)), ((2,), (1,)), ((3,), (2,))])],
+)
+def test_dropped_sentence_is_deleted_when_merging_it_adds_nothing(
+    embedder, edge_weight: float, expected: list
+) -> None:
+    fr = [
+        "La police a arrêté trois suspects après le cambriolage de la banque.",
+        "Les voleurs avaient emporté près de deux millions d'euros en liquide.",
+        "Un quatrième homme est toujours recherché.",
+        "Le procès pourrait s'ouvrir au printemps.",
+    ]
+    ar = [
+        "اعتقلت الشرطة ثلاثة مشتبه بهم بعد السطو على البنك.",
+        "ولا يزال رجل رابع مطلوبا.",
+        "وقد تبدأ المحاكمة في الربيع.",
+    ]
+    assert beads(fr, ar, embedder, AlignConfig(edge_weight=edge_weight)) == expected
+
+
+def test_sentence_split_in_two_is_one_to_two(embedder) -> None:
+    fr = [
+        "Le musée rouvrira ses portes en juin après deux ans de travaux.",
+        "Les visiteurs découvriront une nouvelle aile consacrée à la peinture "
+        "du XIXe siècle, ainsi qu'un jardin de sculptures ouvert gratuitement au public.",
+        "Le prix du billet reste inchangé.",
+    ]
+    ar = [
+        "سيعيد المتحف فتح أبوابه في يونيو بعد عامين من الأشغال.",
+        "وسيكتشف الزوار جناحا جديدا مخصصا للرسم في القرن التاسع عشر.",
+        "كما سيجدون حديقة للمنحوتات مفتوحة مجانا للجمهور.",
+        "ويبقى سعر التذكرة دون تغيير.",
+    ]
+    assert beads(fr, ar, embedder) == [((0,), (0,)), ((1,), (1, 2)), ((2,), (3,))]
+
+
+def test_faithful_literary_paragraph_deletes_nothing(embedder) -> None:
+    de = [
+        "Am Morgen lag dichter Nebel über dem Gletscher.",
+        "Wir warteten schweigend, bis die ersten Sonnenstrahlen den Grat erreichten.",
+        "Dann brachen wir auf, langsam und vorsichtig, denn der Schnee war weich.",
+        "Gegen Mittag standen wir endlich auf dem Gipfel.",
+        "Die Aussicht entschädigte uns für alle Mühen.",
+    ]
+    fr = [
+        "Le matin, un épais brouillard recouvrait le glacier.",
+        "Nous attendîmes en silence que les premiers rayons du soleil atteignent l'arête.",
+        "Puis nous partîmes, lentement et prudemment, car la neige était molle.",
+        "Vers midi, nous nous tenions enfin au sommet.",
+        "La vue nous récompensa de toutes nos peines.",
+    ]
+    assert beads(de, fr, embedder) == [((k,), (k,)) for k in range(5)]
