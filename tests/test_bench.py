@@ -63,6 +63,7 @@ def test_textberg_benchmark_scores_both_systems(textberg_dir, embedder) -> None:
     assert ours.overall.f1_strict == 1.0
     report = textberg_report([ours, baseline])
     assert "Bertalign" in report and "0.936" in report
+    assert "Bertalign (use-m3): strict P/R/F1 0.907/0.915/0.911, lax F1 0.984" in report
 
 
 def test_textberg_cli_json(textberg_dir) -> None:
