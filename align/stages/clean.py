@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+from align.fold import fold_arabic
 from align.records import Article, Document
 from align.stages.language import UNDETERMINED, identify, line_language, script_profile
 
@@ -62,7 +63,6 @@ _MEDIA_WORD = re.compile(r"(?i)\b(?:news|info|tv|press|actu\w*|journal|times|pos
                          r"online|agen\w+|radio|\d+)\b|\.\w{2,3}\b")
 _SPACES = re.compile(r"[ \t]+")
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u00ad"))
-_ARABIC_MARKS = re.compile(r"[\u0640\u064b-\u065f\u0670\u06d6-\u06ed]")
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
 FOREIGN_CONFIDENCE = 0.7  # no French or Arabic line of NTREX-128 is misread at 0.5
 NEIGHBOURS = 2  # containment duplicates are searched this many paragraphs away
@@ -87,12 +87,13 @@ def normalise_for_matching(text: str, lang: str) -> str:
 
     NFKC maps Arabic presentation forms to base letters and no-break / narrow spaces to
     spaces; sacremoses unifies quotes, apostrophes, dashes and French punctuation
-    spacing; Arabic tatweel and vowel marks are removed and Arabic-Indic digits become
-    ASCII. Never used for published text.
+    spacing; Arabic is folded (:func:`align.fold.fold_arabic`: no tatweel, vowel or Quranic
+    marks, Persian/Urdu letter forms as Arabic) and Arabic-Indic digits become ASCII. Never
+    used for published text.
     """
     text = unicodedata.normalize("NFKC", text.translate(_INVISIBLE))
     text = _moses(lang).normalize(text)
-    text = normalise_digits(_ARABIC_MARKS.sub("", text))
+    text = normalise_digits(fold_arabic(text))
     return " ".join(text.split())
 
 
@@ -209,6 +210,8 @@ def _clean(article: Article, languages: Sequence[str],
     lines = split_lines(article.text)
     if not lines:
         return "empty after cleaning"
+    if article.lang and article.lang not in languages:
+        return f"declared language {article.lang!r} not in {', '.join(languages)}"
     text = "\n".join(lines)
     lang, confidence = _document_language(text, languages, article.lang)
     if lang == UNDETERMINED:

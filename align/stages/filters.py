@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from align.fold import fold_arabic
 from align.records import Segment
 from align.stages.clean import normalise_digits
 
@@ -99,7 +100,8 @@ def number_filter(segment: Segment, config: FilterConfig) -> FilterResult:
 
 
 class DuplicateFilter:
-    """Rejects repeats of an earlier kept pair or source (compared case- and space-folded)."""
+    """Rejects repeats of an earlier kept pair or source (compared case- and space-folded,
+    Arabic without vowel marks)."""
 
     def __init__(self, config: FilterConfig) -> None:
         self.config = config
@@ -118,7 +120,7 @@ class DuplicateFilter:
 
 
 def _fold(text: str) -> str:
-    return " ".join(text.casefold().split())
+    return " ".join(fold_arabic(text).casefold().split())
 
 
 QUALITY_FILTERS: tuple[Callable[[Segment, FilterConfig], FilterResult], ...] = (

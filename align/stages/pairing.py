@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from align.fold import fold_arabic
 from align.models.embed import Embedder
 from align.records import Document, DocumentPair, Unpaired
 from align.stages.clean import normalise_digits
@@ -57,11 +58,12 @@ def number_overlap(src: str, tgt: str) -> float:
 
 
 def length_agreement(src: str, tgt: str, char_ratio: float = 1.0) -> float:
-    """min/max ratio of the two lengths after scaling the source by the expected ratio."""
-    expected = len(src) * char_ratio
-    if expected == 0 or not tgt:
+    """min/max ratio of the two lengths after scaling the source by the expected ratio;
+    Arabic vowel marks are not counted."""
+    expected, found = len(fold_arabic(src)) * char_ratio, len(fold_arabic(tgt))
+    if expected == 0 or found == 0:
         return 0.0
-    return min(expected, len(tgt)) / max(expected, len(tgt))
+    return min(expected, found) / max(expected, found)
 
 
 def sentence_coverage(src_vectors: np.ndarray, tgt_vectors: np.ndarray) -> float:

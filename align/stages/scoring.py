@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from align.fold import fold_arabic
 from align.models.translate import Translator
 from align.records import Segment
 
@@ -53,8 +54,9 @@ CHRF_TRANSLATION = 0.546
 
 
 def length_ratio(src: str, tgt: str) -> float:
-    """Character length of the shorter stripped side over the longer one, in [0, 1]."""
-    a, b = len(src.strip()), len(tgt.strip())
+    """Character length of the shorter stripped side over the longer one, in [0, 1]; Arabic
+    vowel marks are not counted."""
+    a, b = len(fold_arabic(src).strip()), len(fold_arabic(tgt).strip())
     return min(a, b) / max(a, b) if max(a, b) else 0.0
 
 
