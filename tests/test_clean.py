@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import time
 import unicodedata
 from pathlib import Path
@@ -200,3 +201,19 @@ def test_huge_document_without_punctuation_is_linear() -> None:
 )
 def test_normalise_for_matching(text: str, lang: str, key: str) -> None:
     assert normalise_for_matching(text, lang) == key
+
+
+def test_declared_language_outside_the_build_is_reported(tmp_path: Path) -> None:
+    from align.engine.pipeline import collect_documents
+
+    french = "Le sommet de l’OCS s’est ouvert mercredi à Tachkent, en Ouzbékistan, pour deux jours."
+    arabic = "انطلق اليوم الأربعاء مؤتمر مشترك لكومنولث الدول المستقلة ومنظمة شانغهاي للتعاون."
+    records = [{"id": "fr1", "text": french, "lang": "fr"},
+               {"id": "xx1", "text": french.replace("mercredi", "jeudi"), "lang": "xx"},
+               {"id": "ar1", "text": arabic}]
+    path = tmp_path / "articles.jsonl"
+    path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records),
+                    encoding="utf-8")
+    documents, rejected = collect_documents(path, ("fr", "ar"))
+    assert [(d.id, d.lang) for d in documents] == [("fr1", "fr"), ("ar1", "ar")]
+    assert rejected == [("xx1", "declared language 'xx' not in fr, ar")]

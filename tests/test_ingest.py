@@ -46,6 +46,10 @@ def test_seeds(seeds_dir: Path) -> None:
         (FRENCH, "cp1252"),
         ("À Paris, l'État a réagi.", "cp1252"),
         ("Ça va.", "cp1252"),
+        (FRENCH, "utf-16-le"),  # no byte-order mark
+        (FRENCH, "utf-16-be"),
+        (ARABIC, "utf-16-le"),
+        (ARABIC, "utf-16-be"),
     ],
 )
 def test_encodings(tmp_path: Path, text: str, encoding: str) -> None:
@@ -74,6 +78,35 @@ def test_bad_text_files(tmp_path: Path, data: bytes, problem: str) -> None:
     with pytest.raises(InputError, match=problem) as info:
         read_articles(path)
     assert info.value.path == str(path)
+
+
+def _mojibake(text: str) -> bytes:
+    """UTF-8 text read as Latin-1 and saved again as UTF-8."""
+    return text.encode("utf-8").decode("latin-1").encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x10\x08\x06\x00\x00\x00",
+         "binary file, not text (NUL bytes, and not UTF-16 text)"),
+        (b"PK\x03\x04\x14\x00\x06\x00\x08\x00\x00\x00!\x00\xdf\xa4\xd2lZ\x01\x00\x00",
+         "binary file, not text (NUL bytes, and not UTF-16 text)"),
+        (bytes([1, 2, 3, 0xE9, 0xFF, 5, 6, 7, 8, 14, 15, 0x9D]) * 8,
+         "binary file, not text (control bytes)"),
+        (bytes([1, 2, 3, 4, 5, 6, 7, 8, 14, 15, 16, 17]) * 8 + b" abc",
+         "binary file, not text (control characters)"),
+        (_mojibake(FRENCH), "mojibake: UTF-8 text that was decoded as Latin-1 and saved again"),
+        (_mojibake(ARABIC), "mojibake: UTF-8 text that was decoded as Latin-1 and saved again"),
+    ],
+)
+def test_encoding_problems_are_named(tmp_path: Path, data: bytes, problem: str) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(data)
+    with pytest.raises(InputError) as info:
+        read_articles(path)
+    assert info.value.problem.startswith(problem)
+    assert "byte-order mark" not in info.value.problem
 
 
 @pytest.mark.parametrize(
@@ -142,12 +175,20 @@ def test_directory_skips_bad_files(tmp_path: Path) -> None:
                                   '{"id": "d1", "text": "Texte valide."}'])
     (tmp_path / "subdir").mkdir()
     _write(tmp_path / "subdir" / "nested.txt", "Ignoré : seul le premier niveau est lu.")
-    with pytest.raises(InputError, match="empty file"):
+    _write(tmp_path / "notes.md", "# Notes")
+    _write(tmp_path / ".hidden.txt", "Fichier caché.")
+    (tmp_path / "e_loop.txt").symlink_to(tmp_path / "e_loop.txt")
+    (tmp_path / "f_gone.txt").symlink_to(tmp_path / "missing.txt")
+    with pytest.raises(InputError, match="e_loop.txt: symbolic link loop"):
         read_articles(tmp_path)
     problems: list[InputError] = []
     articles = read_articles(tmp_path, on_error=problems.append)
     assert [a.id for a in articles] == ["b_good", "d1"]
     assert [(Path(e.path).name, e.problem.split(" (")[0]) for e in problems] == [
+        ("e_loop.txt", "symbolic link loop, not read"),
+        ("f_gone.txt", "symbolic link to a missing file"),
+        ("notes.md", "unsupported file type, not read"),
+        ("subdir", "subdirectory, not read"),
         ("a_empty.txt", "empty file"),
         ("c_binary.txt", "binary file, not text"),
         ("d.jsonl", "duplicate article id 'b_good'"),

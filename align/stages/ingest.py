@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -10,12 +9,12 @@ from pathlib import Path
 
 from align.errors import InputError
 from align.records import Article
+from align.stages.encoding import ENCODING_SAMPLE, controls, decode_text, is_mojibake
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
 JSONL_SUFFIXES = (".jsonl",)
 SUPPORTED = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES
-ENCODING_SAMPLE = 100_000  # characters scored to choose a legacy encoding
 
 ErrorHandler = Callable[[InputError], None]
 
@@ -28,71 +27,6 @@ _HEADER_COLON = re.compile(rf"^\s*({_HEADER_KEYS})\s*:\s*(\S.*?)\s*$", re.IGNORE
 _HEADER_BARE = re.compile(
     rf"^\s*(?:(date)\s+({_DATE})|(url)\s+(https?://\S+))(?:\s+|$)", re.IGNORECASE
 )
-_WORD = re.compile(r"[^\W\d_]+")
-
-
-def _is_arabic(char: str) -> bool:
-    return "\u0600" <= char <= "\u06ff" or "\u0750" <= char <= "\u077f"
-
-
-def _plausibility(text: str) -> float:
-    """Score a decoding: letters in words of one consistent script minus garbled words.
-
-    A word is Arabic when all its letters are, Latin when at most half of its letters (or
-    one) are non-ASCII; anything else is what a wrong code page produces ("ÇáÚÇáã").
-    """
-    arabic = latin = garbled = 0
-    for word in _WORD.findall(text):
-        n = len(word)
-        n_arabic = sum(map(_is_arabic, word))
-        non_ascii = n - sum(c.isascii() for c in word)
-        if n_arabic == n:
-            arabic += n
-        elif n_arabic == 0 and non_ascii <= max(1, n // 2):
-            latin += n
-        else:
-            garbled += n
-    return max(arabic, latin) + min(arabic, latin) / 2 - 2 * garbled
-
-
-def decode_text(data: bytes, path: str | Path) -> str:
-    """Decode UTF-8 (BOM or not), UTF-16/32 with a BOM, or legacy cp1256 / cp1252 text."""
-    for bom, encoding in (
-        (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
-        (codecs.BOM_UTF8, "utf-8-sig"),
-        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
-    ):  # fmt: skip
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError as error:
-                raise InputError(path, f"undecodable {encoding} text ({error.reason} at "
-                                       f"byte {error.start})") from None
-    if b"\x00" in data:
-        raise InputError(path, "binary file, not text (contains NUL bytes; UTF-16 text "
-                               "needs a byte-order mark)")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        utf8_error = error
-    # Mostly valid UTF-8 with a few bad bytes is damaged UTF-8; legacy code pages only form
-    # valid UTF-8 sequences by chance (in cp1256, a letter before the Arabic comma 0xA1).
-    replaced = data.decode("utf-8", "replace")
-    valid = sum(ord(c) > 127 for c in replaced) - replaced.count("\ufffd")
-    if valid > replaced.count("\ufffd"):
-        raise InputError(path, f"undecodable text: UTF-8 mixed with invalid bytes (first at "
-                               f"byte {utf8_error.start})")
-    candidates = [data.decode("cp1256")]
-    try:
-        candidates.append(data.decode("cp1252"))
-    except UnicodeDecodeError:
-        candidates.append(data.decode("latin-1"))
-    scores = [_plausibility(text[:ENCODING_SAMPLE]) for text in candidates]
-    best = max(range(2), key=lambda i: (scores[i], i))  # ties go to cp1252
-    if scores[best] <= 0:
-        raise InputError(path, "undecodable text: neither UTF-8 nor recognisable "
-                               "Arabic (cp1256) or Latin (cp1252) text")
-    return candidates[best]
 
 
 def _read(path: Path) -> str:
@@ -105,13 +39,15 @@ def _read(path: Path) -> str:
 
 
 def _check_text(text: str, path: str | Path) -> str:
-    """Reject empty or binary-looking text."""
+    """Reject empty, binary-looking or double-decoded (mojibake) text."""
     if not text.strip():
         raise InputError(path, "empty file")
     sample = text[:ENCODING_SAMPLE]
-    controls = sum(1 for c in sample if (ord(c) < 32 and c not in "\t\n\r\f\v")
-                   or 0x7F <= ord(c) < 0xA0)
-    if controls > 0.01 * len(sample):
+    if controls(sample) > 0.01 * len(sample):
+        if is_mojibake(sample):
+            raise InputError(path, "mojibake: UTF-8 text that was decoded as Latin-1 and "
+                                   "saved again ('Ã©' for 'é', 'Ø§Ù\x84' for 'ال'); "
+                                   "decode it once more as UTF-8 and retry")
         raise InputError(path, "binary file, not text (control characters)")
     return text
 
@@ -209,31 +145,62 @@ def _jsonl_article(line: str, path: Path, number: int) -> Article:
     return _article(id_, text, path, meta, lang or None)
 
 
-def _files(path: Path) -> list[Path]:
+def _files(path: Path, on_error: ErrorHandler | None) -> list[Path]:
+    """The supported files of ``path``; entries of a directory that are not read are
+    reported to ``on_error`` (a broken or looping link raises without it)."""
     if not path.exists():
-        raise InputError(path, "no such file or directory")
+        raise InputError(path, _link_problem(path) if path.is_symlink()
+                         else "no such file or directory")
     if path.is_file():
         if path.suffix.lower() not in SUPPORTED:
             raise InputError(path, f"unsupported file type (expected {', '.join(SUPPORTED)})")
         return [path]
-    files = sorted(p for p in path.iterdir()
-                   if p.is_file() and p.suffix.lower() in SUPPORTED and not p.name.startswith("."))
+    files: list[Path] = []
+    skipped: list[InputError] = []
+    for entry in sorted(p for p in path.iterdir() if not p.name.startswith(".")):
+        if entry.is_symlink() and not entry.exists():
+            if on_error is None:
+                raise InputError(entry, _link_problem(entry))
+            skipped.append(InputError(entry, _link_problem(entry)))
+        elif entry.is_dir():
+            skipped.append(InputError(entry, "subdirectory, not read (only the top level of "
+                                             "a directory is read; give it as an input)"))
+        elif entry.suffix.lower() not in SUPPORTED:
+            skipped.append(InputError(entry, f"unsupported file type, not read (expected "
+                                             f"{', '.join(SUPPORTED)})"))
+        else:
+            files.append(entry)
     if not files:
         raise InputError(path, f"no supported files ({', '.join(SUPPORTED)}) in the directory")
+    for problem in skipped:
+        if on_error is not None:
+            on_error(problem)
     return files
+
+
+def _link_problem(link: Path) -> str:
+    try:
+        link.resolve(strict=True)
+    except FileNotFoundError:
+        return f"symbolic link to a missing file ({link.readlink()}), not read"
+    except (OSError, RuntimeError):
+        pass
+    return "symbolic link loop, not read"
 
 
 def read_articles(path: str | Path, on_error: ErrorHandler | None = None) -> list[Article]:
     """Read every article under ``path`` (a file, or the top level of a directory, sorted).
 
-    A problem with one file, one JSONL line or a duplicate id raises InputError, or, when
-    ``on_error`` is given, is passed to it and that input is skipped (the first of
-    duplicate ids is kept). A missing path or a directory without supported files
-    always raises.
+    A problem with one file (a broken or looping link among them), one JSONL line or a
+    duplicate id raises InputError, or, when ``on_error`` is given, is passed to it and that
+    input is skipped (the first of duplicate ids is kept). Subdirectories and files of
+    other types in a directory are not read, and are passed to ``on_error`` when it is
+    given; hidden files (``.name``) are ignored. A missing path or a directory without
+    supported files always raises.
     """
     articles: list[Article] = []
     seen: dict[str, str] = {}
-    for file in _files(Path(path)):
+    for file in _files(Path(path), on_error):
         suffix = file.suffix.lower()
         try:
             if suffix in JSONL_SUFFIXES:
