@@ -21,14 +21,16 @@ class InputError(AlignError):
 class ModelLoadError(AlignError):
     """A model (embedder, translator) could not be loaded; says how to provide it."""
 
-    def __init__(self, model: str, reason: str) -> None:
+    DEFAULT_HINT = (
+        "Give a local directory that holds the model, or download it once with network "
+        "access (set HF_HUB_OFFLINE=1 to use only the local cache)."
+    )
+
+    def __init__(self, model: str, reason: str, hint: str | None = DEFAULT_HINT) -> None:
         self.model = model
         self.reason = reason
-        super().__init__(
-            f"cannot load model {model!r}: {reason}. Give a local directory that holds the "
-            "model, or download it once with network access (set HF_HUB_OFFLINE=1 to use "
-            "only the local cache)."
-        )
+        self.hint = hint
+        super().__init__(f"cannot load model {model!r}: {reason}." + (f" {hint}" if hint else ""))
 
 
 class ConfigError(AlignError):

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -123,3 +126,28 @@ def test_cli(sample_dataset: Path, translations: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "scored 4 segments" in result.output
     assert read_split(tmp_path / "o", "test")["score"][0] > 0.9
+
+
+@pytest.mark.parametrize(
+    ("env", "problem"),
+    [
+        ({"HF_ENDPOINT": "http://127.0.0.1:9"},
+         "and the Hub at http://127.0.0.1:9 cannot be reached"),
+        ({"HF_HUB_OFFLINE": "1"}, "and HF_HUB_OFFLINE is set so the Hub is not asked"),
+    ],
+)
+def test_score_without_the_model_fails_at_once(sample_dataset: Path, tmp_path: Path,
+                                               env: dict[str, str], problem: str) -> None:
+    environment = {k: v for k, v in os.environ.items() if k != "HF_HUB_OFFLINE"}
+    environment.update(env, HF_HOME=str(tmp_path / "hf"))
+    result = subprocess.run(
+        [sys.executable, "-m", "align", "score", str(sample_dataset)],
+        capture_output=True, text=True, env=environment, timeout=300,
+    )
+    assert result.returncode == 1
+    message = " ".join(result.stderr.split())
+    assert "cannot load model 'Helsinki-NLP/opus-mt-ar-fr': not in the Hugging Face cache" \
+        in message
+    assert problem in message
+    assert "Traceback" not in result.stderr
+    assert "HF_HUB_OFFLINE=1" not in message

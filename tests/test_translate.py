@@ -123,10 +123,28 @@ def test_hub_model_offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> N
     monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
     with pytest.raises(ModelLoadError) as error:
         MarianTranslator("Helsinki-NLP/opus-mt-ar-fr")
+    assert str(error.value) == (
+        "cannot load model 'Helsinki-NLP/opus-mt-ar-fr': not in the Hugging Face cache "
+        f"({tmp_path / 'hf' / 'hub'}), and HF_HUB_OFFLINE is set so the Hub is not asked. "
+        "Download it once with network access (HF_HUB_OFFLINE unset), or give a local "
+        "directory that holds the model."
+    )
+
+
+def test_hub_model_unreachable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")
+    monkeypatch.setenv("HF_HOME", str(tmp_path / "hf"))
+    with pytest.raises(ModelLoadError) as error:
+        MarianTranslator("Helsinki-NLP/opus-mt-ar-fr")
     message = str(error.value)
-    assert "Helsinki-NLP/opus-mt-ar-fr" in message
-    assert "not in the local cache (offline)" in message
-    assert "HF_HUB_OFFLINE" in message
+    assert message.startswith(
+        "cannot load model 'Helsinki-NLP/opus-mt-ar-fr': not in the Hugging Face cache "
+        f"({tmp_path / 'hf' / 'hub'}), and the Hub at http://127.0.0.1:9 cannot be reached ("
+    )
+    assert message.endswith("Connect to the network (or fix HF_ENDPOINT) to download it once, "
+                            "or give a local directory that holds the model.")
+    assert "HF_HUB_OFFLINE=1" not in message
 
 
 def write_jsonl(path: Path, rows: list[dict]) -> Path:

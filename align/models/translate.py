@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from align.errors import InputError, ModelLoadError
+from align.models.hub import check_available, offline
 
 DEFAULT_MT_MODEL = "Helsinki-NLP/opus-mt-ar-fr"
 DEFAULT_REVERSE_MODEL = "Helsinki-NLP/opus-mt-fr-ar"
@@ -154,13 +155,15 @@ def _load_marian(model: str, device: str | None) -> tuple[Any, Any, str]:
     local = Path(model).expanduser()
     if model.startswith((".", "/", "~")) and not local.is_dir():
         raise ModelLoadError(model, "no such local directory")
+    if not local.is_dir():
+        check_available(model)
     try:
         import torch
         from transformers import MarianMTModel, MarianTokenizer
         from transformers.utils import logging as hf_logging
     except ImportError as error:
         raise ModelLoadError(
-            model, f"{error.name} is not installed (pip install 'align[mt]')"
+            model, f"{error.name} is not installed (pip install 'align[mt]')", hint=None
         ) from error
     hf_logging.disable_progress_bar()
     path = str(local) if local.is_dir() else model
@@ -176,9 +179,11 @@ def _load_marian(model: str, device: str | None) -> tuple[Any, Any, str]:
     try:
         tokenizer, network = load(local_only=True)
     except Exception as error:  # hub, file and format errors share no base class
-        if local.is_dir() or _offline():
-            reason = _first_line(error) if local.is_dir() else "not in the local cache (offline)"
-            raise ModelLoadError(model, reason) from error
+        if local.is_dir():
+            raise ModelLoadError(model, _first_line(error), hint=None) from error
+        if offline():
+            raise ModelLoadError(model, _first_line(error), hint="The cached copy is incomplete: "
+                                 "download it again with network access.") from error
         try:
             tokenizer, network = load(local_only=False)
         except Exception as error:
@@ -191,10 +196,6 @@ def _load_marian(model: str, device: str | None) -> tuple[Any, Any, str]:
     if device.startswith("cuda"):
         network = network.half()
     return tokenizer, network.eval(), device
-
-
-def _offline() -> bool:
-    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def _first_line(error: BaseException) -> str:
