@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+# Called as a long stage advances: (stage name, items done, items in all).
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(slots=True)

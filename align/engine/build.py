@@ -111,7 +111,8 @@ def build(
     else:
         recipe = recipe_for(input_path, config)
     result = build_corpus(recipe.inputs, config, embedder, progress, translator, workers)
-    scored = score_segments(result.segments, translator, languages=config.languages)
+    scored = score_segments(result.segments, translator, languages=config.languages,
+                            progress=progress)
     kept, rejected, filter_counts = apply_filters(scored, config.filters)
     splits = split_segments(result, kept, recipe)
     if keep_rejected:
@@ -131,9 +132,13 @@ def build(
         example=_example(splits, config.languages),
     )
     columns = score_names(config.languages, back_translation=translator is not None)
+    if progress:
+        progress("write", 0, 1)
     out = write_dataset_dir(
         out_dir, splits, config.languages, render_card(info), report, overwrite, columns
     )
+    if progress:
+        progress("write", 1, 1)
     return read_report(out)
 
 

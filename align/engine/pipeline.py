@@ -11,7 +11,7 @@ import hashlib
 import multiprocessing
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +22,15 @@ from align.aligner.sentences import AlignConfig, align_sentences
 from align.errors import ConfigError, InputError
 from align.models.embed import DEFAULT_EMBEDDER, Embedder, load_embedder
 from align.models.translate import Translator
-from align.records import Alignment, Document, DocumentPair, Segment, Sentence, Unpaired
+from align.records import (
+    Alignment,
+    Document,
+    DocumentPair,
+    Progress,
+    Segment,
+    Sentence,
+    Unpaired,
+)
 from align.stages.clean import clean_articles
 from align.stages.filters import FilterConfig
 from align.stages.ingest import read_articles
@@ -149,11 +157,10 @@ class BuildResult:
         return dict(sorted(kinds.items()))
 
 
-Progress = Callable[[str, int, int], None]
-
 
 def collect_documents(
-    inputs: str | Path | Sequence[str | Path], languages: Sequence[str]
+    inputs: str | Path | Sequence[str | Path], languages: Sequence[str],
+    progress: Progress | None = None,
 ) -> tuple[list[Document], list[tuple[str, str]]]:
     """Read and clean one or more collections; unreadable files and dropped articles are
     reported rather than ending the run."""
@@ -163,8 +170,9 @@ def collect_documents(
     def skip(error: InputError) -> None:
         rejected.append((error.path, error.problem))
 
-    articles = [article for path in paths for article in read_articles(path, on_error=skip)]
-    documents, dropped = clean_articles(articles, languages)
+    articles = [article for path in paths
+                for article in read_articles(path, on_error=skip, progress=progress)]
+    documents, dropped = clean_articles(articles, languages, progress)
     rejected += [(article.id, reason) for article, reason in dropped]
     if not documents:
         where = paths[0] if len(paths) == 1 else ", ".join(map(str, paths))
@@ -173,7 +181,8 @@ def collect_documents(
 
 
 def pair_collection(
-    documents: Sequence[Document], config: BuildConfig, embedder: Embedder
+    documents: Sequence[Document], config: BuildConfig, embedder: Embedder,
+    progress: Progress | None = None,
 ) -> tuple[list[DocumentPair], list[Unpaired]]:
     """Pair the source-language documents with the target-language ones."""
     src_lang, tgt_lang = config.languages
@@ -182,6 +191,7 @@ def pair_collection(
         [d for d in documents if d.lang == tgt_lang],
         embedder,
         config.pairing,
+        progress,
     )
 
 
@@ -203,9 +213,9 @@ def build_corpus(
     if workers > 1 and config.signal == "mt":
         raise ConfigError("the 'mt' alignment signal runs in one process: use workers=1")
     started = time.perf_counter()
-    documents, rejected = collect_documents(inputs, config.languages)
+    documents, rejected = collect_documents(inputs, config.languages, progress)
     embedder = embedder or load_embedder(config.embedder)
-    pairs, unpaired = pair_collection(documents, config, embedder)
+    pairs, unpaired = pair_collection(documents, config, embedder, progress)
     if progress:
         progress("align", 0, len(pairs))
     if workers > 1 and len(pairs) > 1:

@@ -27,13 +27,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from align.fold import fold_arabic
-from align.records import Article, Document
+from align.records import Article, Document, Progress
 from align.stages.language import UNDETERMINED, identify, line_language, script_profile
 
 # Cue words of page furniture, by language; matched on normalised, case-folded lines.
@@ -258,16 +258,19 @@ def clean_article(article: Article, languages: Sequence[str],
     return result if isinstance(result, Document) else None
 
 
-def repeated_lines(articles: Iterable[Article], short_words: int = 8) -> frozenset[str]:
+def repeated_lines(articles: Iterable[Article], short_words: int = 8,
+                   done: Callable[[int], None] | None = None) -> frozenset[str]:
     """Matching keys of lines found in several documents: two for short non-sentence
-    lines (site furniture), three for any line."""
+    lines (site furniture), three for any line. ``done(i)`` follows the articles read."""
     documents: Counter[str] = Counter()
     shapes: dict[str, _Paragraph] = {}
-    for article in articles:
+    for i, article in enumerate(articles, start=1):
         paragraphs = [_paragraph(line) for line in split_lines(article.text)]
         for p in paragraphs:
             shapes.setdefault(p.key, p)
         documents.update({p.key for p in paragraphs})
+        if done:
+            done(i)
     return frozenset(
         key for key, n in documents.items()
         if n >= 3 or (n >= 2 and not shapes[key].final and shapes[key].words < short_words)
@@ -275,11 +278,14 @@ def repeated_lines(articles: Iterable[Article], short_words: int = 8) -> frozens
 
 
 def clean_articles(
-    articles: Sequence[Article], languages: Sequence[str] = ("fr", "ar")
+    articles: Sequence[Article], languages: Sequence[str] = ("fr", "ar"),
+    progress: Progress | None = None,
 ) -> tuple[list[Document], list[tuple[Article, str]]]:
     """Clean a collection: cross-document boilerplate, exact duplicate articles, languages.
 
-    Returns the documents and the rejected articles with the reason.
+    Returns the documents and the rejected articles with the reason. ``progress`` is
+    called with ``("clean", steps done, steps)``: two steps per article, one reading its
+    lines for repeats across documents, one cleaning it.
     """
     rejected: list[tuple[Article, str]] = []
     unique: list[Article] = []
@@ -291,12 +297,17 @@ def clean_articles(
         else:
             first[key] = article.id
             unique.append(article)
-    boilerplate = repeated_lines(unique)
+    steps = 2 * len(unique)
+    boilerplate = repeated_lines(
+        unique, done=(lambda i: progress("clean", i, steps)) if progress else None
+    )
     documents: list[Document] = []
-    for article in unique:
+    for i, article in enumerate(unique, start=1):
         result = _clean(article, languages, boilerplate)
         if isinstance(result, Document):
             documents.append(result)
         else:
             rejected.append((article, result))
+        if progress:
+            progress("clean", len(unique) + i, steps)
     return documents, rejected

@@ -8,13 +8,17 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from align.errors import InputError
-from align.records import Article
+from align.records import Article, Progress
 from align.stages.encoding import ENCODING_SAMPLE, controls, decode_text, is_mojibake
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
 JSONL_SUFFIXES = (".jsonl",)
 SUPPORTED = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES
+# Longest article read as one: a long news article is under 50,000 characters, a novel about
+# 1,000,000. A longer text is cut at paragraph breaks into parts read as separate articles,
+# which bounds the cost and memory of the whole-text steps and lets progress be reported.
+MAX_ARTICLE_CHARS = 2_000_000
 
 ErrorHandler = Callable[[InputError], None]
 
@@ -80,18 +84,43 @@ def split_header(text: str) -> tuple[dict[str, str], str]:
 
 
 def _article(id_: str, text: str, source: Path, meta: dict[str, str],
-             lang: str | None = None) -> Article:
+             lang: str | None = None) -> list[Article]:
+    """The article, or its parts ``ID.part01``, … when it is over ``MAX_ARTICLE_CHARS``."""
     header, body = split_header(text)
     meta = {**header, **meta}
     lang = lang or meta.pop("lang", None)
     if not body.strip():
         raise InputError(source, "no text after the header lines")
-    return Article(id=id_, text=body, source=str(source), lang=lang, meta=meta)
+    parts = cut_text(body, MAX_ARTICLE_CHARS)
+    if len(parts) == 1:
+        return [Article(id=id_, text=body, source=str(source), lang=lang, meta=meta)]
+    width = len(str(len(parts)))
+    return [Article(id=f"{id_}.part{k:0{width}d}", text=part, source=str(source), lang=lang,
+                    meta={**meta, "part": f"{k}/{len(parts)}"})
+            for k, part in enumerate(parts, start=1)]
+
+
+def cut_text(text: str, limit: int) -> list[str]:
+    """``text`` in parts of at most ``limit`` characters, cut after a blank line where one
+    is near enough (in the last half of a part), else after a line, else at a space."""
+    parts: list[str] = []
+    while len(text) > limit:
+        window = text[:limit]
+        cut = -1
+        for separator in ("\n\n", "\n", " "):
+            at = window.rfind(separator)
+            if at >= limit // 2:
+                cut = at + len(separator)
+                break
+        cut = cut if cut > 0 else limit
+        parts.append(text[:cut])
+        text = text[cut:]
+    return [*parts, text] if text.strip() or not parts else parts
 
 
 def _read_txt(path: Path) -> Iterator[Article]:
     text = _read(path)
-    yield _article(path.stem, text, path, {})
+    yield from _article(path.stem, text, path, {})
 
 
 def _read_html(path: Path) -> Iterator[Article]:
@@ -107,7 +136,7 @@ def _read_html(path: Path) -> Iterator[Article]:
         text = f"{page.title.strip()}\n\n{text}"
     meta = {key: str(value) for key in ("date", "url", "author", "sitename")
             if (value := getattr(page, key, None))}
-    yield _article(path.stem, text, path, meta)
+    yield from _article(path.stem, text, path, meta)
 
 
 def _read_jsonl(path: Path, on_error: ErrorHandler | None) -> Iterator[Article]:
@@ -116,14 +145,14 @@ def _read_jsonl(path: Path, on_error: ErrorHandler | None) -> Iterator[Article]:
         if not line.strip():
             continue
         try:
-            yield _jsonl_article(line, path, number)
+            yield from _jsonl_article(line, path, number)
         except InputError as error:
             if on_error is None:
                 raise
             on_error(error)
 
 
-def _jsonl_article(line: str, path: Path, number: int) -> Article:
+def _jsonl_article(line: str, path: Path, number: int) -> list[Article]:
     try:
         record = json.loads(line)
     except json.JSONDecodeError as error:
@@ -188,7 +217,17 @@ def _link_problem(link: Path) -> str:
     return "symbolic link loop, not read"
 
 
-def read_articles(path: str | Path, on_error: ErrorHandler | None = None) -> list[Article]:
+def _read_file(file: Path, on_error: ErrorHandler | None) -> list[Article]:
+    suffix = file.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        return list(_read_jsonl(file, on_error))
+    if suffix in HTML_SUFFIXES:
+        return list(_read_html(file))
+    return list(_read_txt(file))
+
+
+def read_articles(path: str | Path, on_error: ErrorHandler | None = None,
+                  progress: Progress | None = None) -> list[Article]:
     """Read every article under ``path`` (a file, or the top level of a directory, sorted).
 
     A problem with one file (a broken or looping link among them), one JSONL line or a
@@ -196,24 +235,21 @@ def read_articles(path: str | Path, on_error: ErrorHandler | None = None) -> lis
     input is skipped (the first of duplicate ids is kept). Subdirectories and files of
     other types in a directory are not read, and are passed to ``on_error`` when it is
     given; hidden files (``.name``) are ignored. A missing path or a directory without
-    supported files always raises.
+    supported files always raises. A text over ``MAX_ARTICLE_CHARS`` characters is read as
+    parts (``ID.part01``, …, with ``meta["part"]`` = ``"1/N"``). ``progress`` is called with
+    ``("ingest", files read, files)``.
     """
     articles: list[Article] = []
     seen: dict[str, str] = {}
-    for file in _files(Path(path), on_error):
-        suffix = file.suffix.lower()
+    files = _files(Path(path), on_error)
+    for done, file in enumerate(files, start=1):
         try:
-            if suffix in JSONL_SUFFIXES:
-                found = list(_read_jsonl(file, on_error))
-            elif suffix in HTML_SUFFIXES:
-                found = list(_read_html(file))
-            else:
-                found = list(_read_txt(file))
+            found = _read_file(file, on_error)
         except InputError as error:
             if on_error is None:
                 raise
             on_error(error)
-            continue
+            found = []
         for article in found:
             if article.id in seen:
                 error = InputError(file, f"duplicate article id {article.id!r} (first in "
@@ -224,4 +260,6 @@ def read_articles(path: str | Path, on_error: ErrorHandler | None = None) -> lis
                 continue
             seen[article.id] = article.source
             articles.append(article)
+        if progress:
+            progress("ingest", done, len(files))
     return articles

@@ -24,7 +24,7 @@ import numpy as np
 
 from align.fold import fold_arabic
 from align.models.embed import Embedder
-from align.records import Document, DocumentPair, Unpaired
+from align.records import Document, DocumentPair, Progress, Unpaired
 from align.stages.clean import normalise_digits
 from align.stages.split import split_paragraphs
 
@@ -95,14 +95,22 @@ def pair_documents(
     tgt_docs: Sequence[Document],
     embedder: Embedder,
     config: PairingConfig = PairingConfig(),
+    progress: Progress | None = None,
 ) -> tuple[list[DocumentPair], list[Unpaired]]:
-    """Pair source and target documents one-to-one; returns the pairs and the unpaired."""
+    """Pair source and target documents one-to-one; returns the pairs and the unpaired.
+
+    ``progress`` is called with ``("pair", documents embedded, documents)``.
+    """
     if not src_docs or not tgt_docs:
         missing = "target" if src_docs else "source"
         reason = f"no {missing}-language document in the collection"
         return [], [Unpaired(d, reason) for d in [*src_docs, *tgt_docs]]
-    src_vectors = [_sentence_vectors(d, embedder) for d in src_docs]
-    tgt_vectors = [_sentence_vectors(d, embedder) for d in tgt_docs]
+    vectors = []
+    for done, doc in enumerate([*src_docs, *tgt_docs], start=1):
+        vectors.append(_sentence_vectors(doc, embedder))
+        if progress:
+            progress("pair", done, len(src_docs) + len(tgt_docs))
+    src_vectors, tgt_vectors = vectors[: len(src_docs)], vectors[len(src_docs) :]
     doc_similarity = _mean_rows(src_vectors) @ _mean_rows(tgt_vectors).T
 
     candidates: set[tuple[int, int]] = set()

@@ -29,7 +29,7 @@ import numpy as np
 
 from align.fold import fold_arabic
 from align.models.translate import Translator
-from align.records import Segment
+from align.records import Progress, Segment
 
 # Logistic models of the combined score, one per set of available primary signals:
 # score = sigmoid(bias + sum(weight * feature)) over the features of ``model_features``.
@@ -51,6 +51,7 @@ MIN_LENGTH_RATIO = 0.01
 # MTSignal maps them to 0 and 1.
 CHRF_UNRELATED = 0.173
 CHRF_TRANSLATION = 0.546
+PROGRESS_EVERY = 100  # segments between progress calls
 
 
 def length_ratio(src: str, tgt: str) -> float:
@@ -146,13 +147,14 @@ def score_segments(
     translator: Translator | None = None,
     reverse_translator: Translator | None = None,
     languages: Sequence[str] = ("fr", "ar"),
+    progress: Progress | None = None,
 ) -> list[Segment]:
     """Copies of ``segments`` with every signal and the combined score in ``scores``.
 
     ``translator`` translates target texts into the source language (``languages[1]`` →
     ``languages[0]``, e.g. ``opus-mt-ar-fr``); ``reverse_translator`` the other way. Without
     them the back-translation signals are left out. Existing scores are kept unless
-    recomputed.
+    recomputed. ``progress`` is called with ``("score", segments scored, segments)``.
     """
     src_lang, tgt_lang = languages
     bt = translator.translate([s.tgt for s in segments]) if translator else None
@@ -173,6 +175,8 @@ def score_segments(
         if combined is not None:
             scores["score"] = combined
         scored.append(replace(segment, scores={k: round(v, 4) for k, v in scores.items()}))
+        if progress and (i % PROGRESS_EVERY == PROGRESS_EVERY - 1 or i == len(segments) - 1):
+            progress("score", i + 1, len(segments))
     return scored
 
 
