@@ -251,3 +251,25 @@ def test_html_without_text(tmp_path: Path) -> None:
 
 def test_decode_prefers_utf8() -> None:
     assert decode_text("Ã©té".encode(), "x") == "Ã©té"
+
+
+def test_pair_lists_what_was_not_read(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    _write(tmp_path / "fr.txt", "Le sommet de l’OCS s’est ouvert mercredi à Tachkent, en "
+                                "Ouzbékistan, pour deux jours de travaux.")
+    _jsonl(tmp_path / "more.jsonl", [json.dumps({
+        "id": "x1", "lang": "xx", "text": "La conférence réunit vingt États membres."})])
+    (tmp_path / "archive").mkdir()
+    (tmp_path / "loop.txt").symlink_to(tmp_path / "loop.txt")
+    result = subprocess.run([sys.executable, "-m", "align", "pair", str(tmp_path), "--json"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    rejected = {Path(r["id"]).name: r["reason"] for r in json.loads(result.stdout)["rejected"]}
+    assert rejected == {
+        "archive": "subdirectory, not read (only the top level of a directory is read; give "
+                   "it as an input)",
+        "loop.txt": "symbolic link loop, not read",
+        "x1": "declared language 'xx' not in fr, ar",
+    }

@@ -10,6 +10,7 @@ from rich.table import Table
 
 from align.cli.console import console as cli_console
 from align.cli.options import DEFAULT_LANGUAGES, EmbedderName, InputPath, Languages, parse_languages
+from align.cli.progress import progress_bars
 from align.engine.pipeline import BuildConfig, collect_documents, pair_collection
 from align.models.embed import DEFAULT_EMBEDDER, load_embedder
 from align.stages.pairing import PairingConfig
@@ -33,8 +34,10 @@ def pair(
     config = BuildConfig(languages=parse_languages(languages), embedder=embedder)
     if threshold is not None:
         config = replace(config, pairing=replace(config.pairing, threshold=threshold))
-    documents, rejected = collect_documents(input_path, config.languages)
-    pairs, unpaired = pair_collection(documents, config, load_embedder(config.embedder))
+    with progress_bars() as progress:
+        documents, rejected = collect_documents(input_path, config.languages, progress)
+        embedder_model = load_embedder(config.embedder)
+        pairs, unpaired = pair_collection(documents, config, embedder_model, progress)
     src, tgt = config.languages
     if as_json:
         typer.echo(json.dumps({
