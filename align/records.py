@@ -55,6 +55,8 @@ class DocumentPair:
     similarity: float
     number_overlap: float
     length_ratio: float
+    evidence: dict[str, float] = field(default_factory=dict)  # URL and date features
+    given: bool = False  # named by the user (JSONL pair, pairs file) rather than found
 
 
 @dataclass(slots=True)
@@ -104,3 +106,5 @@ class Segment:
     similarity: float
     scores: dict[str, float] = field(default_factory=dict)
     rejected_by: str = ""  # the filter that rejected the segment, empty when kept
+    src_url: str = ""  # URL of the source document, empty when unknown
+    tgt_url: str = ""

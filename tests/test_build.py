@@ -90,8 +90,8 @@ def test_one_language_collection_gives_an_empty_dataset(tmp_path, seeds_dir, emb
     assert len(train) == 0
     assert train.features["translation"].languages == ["ar", "fr"]
     assert train.column_names == [
-        "id", "translation", "fr_doc", "ar_doc", "fr_sentences", "ar_sentences", "alignment",
-        "similarity", "length_ratio", "lang_fr", "lang_ar", "score",
+        "id", "translation", "fr_doc", "ar_doc", "fr_url", "ar_url", "fr_sentences",
+        "ar_sentences", "alignment", "similarity", "length_ratio", "lang_fr", "lang_ar", "score",
     ]
 
 

@@ -38,8 +38,8 @@ def segment(number: int, **scores: float) -> Segment:
 def test_rows_carry_translation_and_indices() -> None:
     dataset = to_dataset([segment(0, bt_chrf=51.5), segment(1, bt_chrf=40.0)], LANGUAGES)
     assert dataset.column_names == [
-        "id", "translation", "fr_doc", "ar_doc", "fr_sentences", "ar_sentences",
-        "alignment", "similarity", "bt_chrf",
+        "id", "translation", "fr_doc", "ar_doc", "fr_url", "ar_url", "fr_sentences",
+        "ar_sentences", "alignment", "similarity", "bt_chrf",
     ]
     assert dataset.features["translation"].languages == ["ar", "fr"]
     row = dataset[1]

@@ -19,6 +19,7 @@ from align.cli.options import (
     Languages,
     MaxLength,
     MtModel,
+    PairsFile,
     Quiet,
     Signal,
     SignalName,
@@ -56,6 +57,7 @@ def build(
         None, show_default=False,
         help=f"Minimum document-pair score (default {DEFAULTS.pairing.threshold}).",
     ),
+    pairs: PairsFile = None,
     backtranslate: bool = typer.Option(
         False, "--backtranslate", help="Score segments by MarianMT back-translation (bt_chrf)."
     ),
@@ -80,9 +82,11 @@ def build(
 
     Examples: align build seeds --out out/seeds
               align build corpora/seeds.toml --out out/seeds --backtranslate
+              align build crawl.warc.gz --out out/crawl --pairs known-pairs.tsv
     """
     config = BuildConfig(
-        languages=parse_languages(languages), embedder=embedder, signal=signal.value
+        languages=parse_languages(languages), embedder=embedder, signal=signal.value,
+        pairs_file=str(pairs or ""),
     )
     if max_size is not None:
         config = replace(config, align=replace(config.align, max_size=max_size))
@@ -125,5 +129,9 @@ def print_summary(out: Path, report: dict[str, Any]) -> None:
         console.print(
             f"rejected: {len(rejected) - SHOWN_REJECTED} more, listed in {out / REPORT_FILE}"
         )
+    if counts["skipped_records"]:
+        console.print(f"skipped WARC records: {report['skipped_records']}")
+    for item in report["unrelated_given_pairs"]:
+        console.print(f"not published: {item}")
     for note in report["notes"]:
         console.print(f"note: {note}")

@@ -21,7 +21,7 @@ class SignalName(str, Enum):
 InputPath = Annotated[
     Path,
     typer.Argument(
-        help="A directory of .txt/.html/.jsonl articles, a .jsonl file, "
+        help="A directory of .txt/.html/.jsonl/.warc(.gz) articles, one such file, "
         "or a corpus recipe (.toml).",
         show_default=False,
     ),
@@ -69,6 +69,14 @@ EmbedderName = Annotated[
         help=f"Sentence embedder: '{DEFAULT_EMBEDDER}' (offline default), 'e5-small' "
         "(offline, slower) or a sentence-transformers model id or path, e.g. "
         "sentence-transformers/LaBSE.",
+    ),
+]
+PairsFile = Annotated[
+    Path | None,
+    typer.Option(
+        "--pairs",
+        help="TSV of document pairs the user knows (source and target id or URL per line): "
+        "they skip pairing and are checked after alignment.",
     ),
 ]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bars.")]

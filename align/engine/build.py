@@ -129,7 +129,7 @@ def build(
     stats = corpus_stats(splits, config.languages)
     info = CardInfo.from_recipe(
         recipe, stats, signature, filter_counts=filter_counts, stage_counts=report["counts"],
-        example=_example(splits, config.languages),
+        example=_example(splits, config.languages), dates=report["dates"],
     )
     columns = score_names(config.languages, back_translation=translator is not None)
     if progress:

@@ -13,7 +13,7 @@ import time
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -33,8 +33,9 @@ from align.records import (
 )
 from align.stages.clean import clean_articles
 from align.stages.filters import FilterConfig
+from align.stages.given import GivenPairCheck, given_pairs, unrelated_reason
 from align.stages.ingest import read_articles
-from align.stages.pairing import PairingConfig, pair_documents
+from align.stages.pairing import PairingConfig, pair_documents, score_pair
 from align.stages.scoring import MTSignal
 from align.stages.split import split_paragraphs
 
@@ -52,6 +53,8 @@ class BuildConfig:
     filters: FilterConfig = field(default_factory=FilterConfig)
     signal: str = "embedding"  # "mt" adds back-translation chrF to the aligner (Bleualign)
     mt_weight: float = 0.5  # weight of the "mt" signal beside the embedding signal (1.0)
+    pairs_file: str = ""  # TSV of document pairs (ids or URLs) that skip pairing
+    given_check: GivenPairCheck = field(default_factory=GivenPairCheck)
 
     def __post_init__(self) -> None:
         if len(self.languages) != 2 or self.languages[0] == self.languages[1]:
@@ -108,6 +111,8 @@ def align_pair(
             tgt_sentences=bead.tgt,
             alignment=bead.kind,
             similarity=round(float(cosine), 4),
+            src_url=pair.src.meta.get("url", ""),
+            tgt_url=pair.tgt.meta.get("url", ""),
         )
         for bead, src_text, tgt_text, cosine in zip(
             beads, src_texts, tgt_texts, cosines, strict=True
@@ -132,6 +137,8 @@ class BuildResult:
     unpaired: list[Unpaired]
     rejected: list[tuple[str, str]]  # (article id or file, reason)
     seconds: float = 0.0
+    skipped_records: dict[str, int] = field(default_factory=dict)  # WARC records, by reason
+    unrelated: list[tuple[PairAlignment, str]] = field(default_factory=list)  # given, not kept
 
     @property
     def segments(self) -> list[Segment]:
@@ -160,18 +167,23 @@ class BuildResult:
 
 def collect_documents(
     inputs: str | Path | Sequence[str | Path], languages: Sequence[str],
-    progress: Progress | None = None,
+    progress: Progress | None = None, skipped: Counter[str] | None = None,
 ) -> tuple[list[Document], list[tuple[str, str]]]:
     """Read and clean one or more collections; unreadable files and dropped articles are
-    reported rather than ending the run."""
+    reported rather than ending the run. WARC records that are not articles are counted
+    by reason in ``skipped``."""
     paths = [inputs] if isinstance(inputs, (str, Path)) else list(inputs)
     rejected: list[tuple[str, str]] = []
+    skipped = Counter() if skipped is None else skipped
 
     def skip(error: InputError) -> None:
         rejected.append((error.path, error.problem))
 
-    articles = [article for path in paths
-                for article in read_articles(path, on_error=skip, progress=progress)]
+    def count(reason: str) -> None:
+        skipped[reason] += 1
+
+    articles = [article for path in paths for article in
+                read_articles(path, on_error=skip, progress=progress, on_skip=count)]
     documents, dropped = clean_articles(articles, languages, progress)
     rejected += [(article.id, reason) for article, reason in dropped]
     if not documents:
@@ -184,15 +196,25 @@ def pair_collection(
     documents: Sequence[Document], config: BuildConfig, embedder: Embedder,
     progress: Progress | None = None,
 ) -> tuple[list[DocumentPair], list[Unpaired]]:
-    """Pair the source-language documents with the target-language ones."""
+    """Pair the source-language documents with the target-language ones; pairs the user
+    gave (JSONL pair lines, ``config.pairs_file``) are kept as given and only scored."""
     src_lang, tgt_lang = config.languages
-    return pair_documents(
-        [d for d in documents if d.lang == src_lang],
-        [d for d in documents if d.lang == tgt_lang],
+    src_docs = [d for d in documents if d.lang == src_lang]
+    tgt_docs = [d for d in documents if d.lang == tgt_lang]
+    given = given_pairs(src_docs, tgt_docs, config.pairs_file or None)
+    taken = {id(doc) for pair in given for doc in pair}
+    pairs, unpaired = pair_documents(
+        [d for d in src_docs if id(d) not in taken],
+        [d for d in tgt_docs if id(d) not in taken],
         embedder,
         config.pairing,
         progress,
     )
+    if given:
+        pairs += [replace(score_pair(s, t, embedder, config.pairing), given=True)
+                  for s, t in given]
+        pairs.sort(key=lambda p: (p.src.id, p.tgt.id))
+    return pairs, unpaired
 
 
 def build_corpus(
@@ -213,7 +235,8 @@ def build_corpus(
     if workers > 1 and config.signal == "mt":
         raise ConfigError("the 'mt' alignment signal runs in one process: use workers=1")
     started = time.perf_counter()
-    documents, rejected = collect_documents(inputs, config.languages, progress)
+    skipped: Counter[str] = Counter()
+    documents, rejected = collect_documents(inputs, config.languages, progress, skipped)
     embedder = embedder or load_embedder(config.embedder)
     pairs, unpaired = pair_collection(documents, config, embedder, progress)
     if progress:
@@ -227,9 +250,11 @@ def build_corpus(
             aligned.append(align_pair(pair, embedder, config.align, mt, config.mt_weight))
             if progress:
                 progress("align", len(aligned), len(pairs))
-    return BuildResult(
-        config, documents, aligned, unpaired, rejected, time.perf_counter() - started
-    )
+    unrelated = [(a, reason) for a in aligned if a.pair.given and (reason := unrelated_reason(
+        a.segments, len(a.src_sentences), len(a.tgt_sentences), config.given_check))]
+    aligned = [a for a in aligned if all(a is not u for u, _ in unrelated)]
+    return BuildResult(config, documents, aligned, unpaired, rejected,
+                       time.perf_counter() - started, dict(sorted(skipped.items())), unrelated)
 
 
 _worker_embedder: Embedder | None = None

@@ -52,6 +52,7 @@ class CorpusStats:
     alignment_types: dict[str, int]
     words: dict[str, int]
     scores: dict[str, Distribution]
+    domains: dict[str, int] = field(default_factory=dict)  # documents per source web domain
 
     @property
     def rows(self) -> int:
@@ -85,7 +86,17 @@ def corpus_stats(splits: Mapping[str, Sequence[Segment]], languages: Sequence[st
         words={src: sum(len(s.src.split()) for s in kept),
                tgt: sum(len(s.tgt.split()) for s in kept)},
         scores=scores,
+        domains=source_domains(kept),
     )
+
+
+def source_domains(segments: Sequence[Segment]) -> dict[str, int]:
+    """Documents per web domain (``www.`` dropped), most first, from the segments' URLs."""
+    from urllib.parse import urlsplit
+
+    urls = {url for s in segments for url in (s.src_url, s.tgt_url) if url}
+    hosts = Counter((urlsplit(url).hostname or "").removeprefix("www.") for url in urls)
+    return dict(sorted(hosts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def ordered_splits(names: Sequence[str] | Mapping[str, Any]) -> list[str]:
@@ -106,6 +117,7 @@ class CardInfo:
     signature: Mapping[str, Any]  # how the build was made (versions, models, thresholds)
     filter_counts: Mapping[str, int] = field(default_factory=dict)  # segments each filter removed
     stage_counts: Mapping[str, int] = field(default_factory=dict)  # counts per pipeline stage
+    dates: Mapping[str, Any] = field(default_factory=dict)  # first/last publication date
     example: Mapping[str, Any] | None = None  # one dataset row, as stored
     sources: tuple[Source, ...] = ()
     license_name: str = ""
@@ -124,12 +136,14 @@ class CardInfo:
         filter_counts: Mapping[str, int] | None = None,
         stage_counts: Mapping[str, int] | None = None,
         example: Mapping[str, Any] | None = None,
+        dates: Mapping[str, Any] | None = None,
     ) -> CardInfo:
         """The corpus facts of ``recipe`` plus what the build measured."""
         return cls(
             name=recipe.name, pretty_name=recipe.pretty_name, description=recipe.description,
             license=recipe.license, languages=recipe.languages, stats=stats, signature=signature,
             filter_counts=filter_counts or {}, stage_counts=stage_counts or {}, example=example,
+            dates=dates or {},
             sources=recipe.sources, license_name=recipe.license_name,
             license_link=recipe.license_link, license_note=recipe.license_note,
             citation=recipe.citation, repo_id=recipe.hub_repo_id, seed=recipe.seed,
@@ -254,6 +268,13 @@ def _statistics(info: CardInfo) -> str:
                      + ", ".join(f"`{name}`" for name in empty) + ".")
     parts.append(_table(("documents", *s.documents),
                         [("with aligned segments", *s.documents.values())]))
+    if s.domains:
+        parts.append("Source web domains (documents with aligned segments):\n\n"
+                     + _table(("domain", "documents"), list(s.domains.items())))
+    if info.dates.get("dated"):
+        d = info.dates
+        parts.append(f"Publication dates of the paired {info.languages[0]} documents: "
+                     f"{d['first']} to {d['last']} ({d['dated']} dated).")
     parts.append("Alignment types (source sentences–target sentences):\n\n"
                  + _table(("type", "segments"), list(s.alignment_types.items())))
     if s.scores:
@@ -289,6 +310,7 @@ def _structure(info: CardInfo) -> str:
     described = dict(_COLUMNS)
     for lang in (src, tgt):
         described[f"{lang}_doc"] = f"id of the {lang} document"
+        described[f"{lang}_url"] = f"URL of the {lang} document (empty when unknown)"
         described[f"{lang}_sentences"] = f"indices of the {lang} sentences in their document"
         described[f"lang_{lang}"] = f"language-identification confidence of the {lang} side"
     names = list(info.example) if info.example else list(described)

@@ -41,7 +41,8 @@ OWNED = frozenset({DATA_DIR, CARD_FILE, REPORT_FILE})  # what a rebuild replaces
 def features(
     languages: Sequence[str], score_columns: Sequence[str] = (), rejected: bool = False
 ) -> Any:
-    """The dataset schema: a ``Translation`` feature, document ids, indices, scores.
+    """The dataset schema: a ``Translation`` feature, document ids and URLs (empty when
+    unknown), sentence indices, scores.
 
     Rows of the ``rejected`` split also name the filter that rejected them.
     """
@@ -53,6 +54,8 @@ def features(
         "translation": Translation(languages=sorted(languages)),
         f"{src}_doc": Value("string"),
         f"{tgt}_doc": Value("string"),
+        f"{src}_url": Value("string"),
+        f"{tgt}_url": Value("string"),
         f"{src}_sentences": List(Value("int32")),
         f"{tgt}_sentences": List(Value("int32")),
         "alignment": Value("string"),
@@ -87,6 +90,8 @@ def segments_to_rows(
         rows["translation"].append({src: s.src, tgt: s.tgt})
         rows[f"{src}_doc"].append(s.src_doc)
         rows[f"{tgt}_doc"].append(s.tgt_doc)
+        rows[f"{src}_url"].append(s.src_url)
+        rows[f"{tgt}_url"].append(s.tgt_url)
         rows[f"{src}_sentences"].append(list(s.src_sentences))
         rows[f"{tgt}_sentences"].append(list(s.tgt_sentences))
         rows["alignment"].append(s.alignment)

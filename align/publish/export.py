@@ -47,6 +47,7 @@ class Columns:
 
     languages: tuple[str, str]
     scores: tuple[str, ...]
+    urls: bool = False  # ``<lang>_url`` columns present (datasets built before them lack them)
 
 
 def export_dataset(
@@ -97,7 +98,8 @@ def _columns(shard: Path) -> Columns:
     if len(languages) != 2 or "translation" not in schema.names:
         raise InputError(shard, "needs a 'translation' column and two '<lang>_doc' columns")
     scores = tuple(f.name for f in schema if pa.types.is_floating(f.type))
-    return Columns(languages, scores)  # type: ignore[arg-type]
+    urls = all(f"{lang}_url" in schema.names for lang in languages)
+    return Columns(languages, scores, urls)  # type: ignore[arg-type]
 
 
 def _rows(shards: Sequence[Path]) -> Iterator[Row]:
@@ -177,6 +179,8 @@ def _tmx_row(row: Row, columns: Columns) -> list[str]:
         ET.SubElement(tu, "prop", {"type": f"x-{name}"}).text = _xml(value)
     for lang in (src, tgt):
         tuv = ET.SubElement(tu, "tuv", {_XML_LANG: lang})
+        if columns.urls and row[f"{lang}_url"]:
+            ET.SubElement(tuv, "prop", {"type": "x-url"}).text = _xml(row[f"{lang}_url"])
         ET.SubElement(tuv, "seg").text = _xml(row["translation"][lang])
     return ["    " + ET.tostring(tu, encoding="unicode") + "\n"]
 
@@ -187,8 +191,9 @@ def _moses_row(row: Row, columns: Columns) -> list[str]:
 
 def _tsv_head(columns: Columns) -> list[str]:
     src, tgt = columns.languages
-    return ["\t".join(["id", src, tgt, "alignment", *columns.scores, f"{src}_doc", f"{tgt}_doc"])
-            + "\n"]
+    urls = [f"{src}_url", f"{tgt}_url"] if columns.urls else []
+    return ["\t".join(["id", src, tgt, "alignment", *columns.scores, f"{src}_doc", f"{tgt}_doc",
+                       *urls]) + "\n"]
 
 
 def _tsv_row(row: Row, columns: Columns) -> list[str]:
@@ -196,6 +201,8 @@ def _tsv_row(row: Row, columns: Columns) -> list[str]:
     fields = [row["id"], row["translation"][src], row["translation"][tgt], row["alignment"],
               *(_number(row[name]) for name in columns.scores), row[f"{src}_doc"],
               row[f"{tgt}_doc"]]
+    if columns.urls:
+        fields += [row[f"{src}_url"], row[f"{tgt}_url"]]
     return ["\t".join(_one_line(field) for field in fields) + "\n"]
 
 

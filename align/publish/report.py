@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import platform
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from align import __version__
 from align.engine.pipeline import BuildResult
+from align.stages.urls import parse_date
 
 
 def build_signature(config: Any, **extra: Any) -> dict[str, Any]:
@@ -40,6 +41,10 @@ def build_report(
             "sentence_coverage": round(p.pair.similarity, 4),
             "number_overlap": round(p.pair.number_overlap, 4),
             "length_agreement": round(p.pair.length_ratio, 4),
+            **{name: round(value, 4) for name, value in p.pair.evidence.items()},
+            "given": p.pair.given,
+            f"{src}_url": p.pair.src.meta.get("url", ""),
+            f"{tgt}_url": p.pair.tgt.meta.get("url", ""),
             f"{src}_sentences": len(p.src_sentences),
             f"{tgt}_sentences": len(p.tgt_sentences),
             "segments": sum(not a.is_deletion for a in p.alignments),
@@ -68,6 +73,13 @@ def build_report(
         for d in result.documents
     ]
     counts = result.counts()
+    counts["skipped_records"] = sum(result.skipped_records.values())
+    counts["unrelated_given_pairs"] = len(result.unrelated)
+    unrelated = [
+        {src: a.pair.src.id, tgt: a.pair.tgt.id, "pair": a.pair.src.meta.get("pair", ""),
+         "reason": reason, "segments": len(a.segments)}
+        for a, reason in result.unrelated
+    ]
     notes = []
     if not result.pairs:
         notes.append(_no_pair_reason(result))
@@ -81,9 +93,20 @@ def build_report(
         "pairs": pairs,
         "unpaired": unpaired,
         "rejected": [{"id": item, "reason": reason} for item, reason in result.rejected],
+        "skipped_records": dict(result.skipped_records),
+        "unrelated_given_pairs": unrelated,
+        "dates": date_range(p.pair.src.meta.get("date") for p in result.pairs),
         "documents": documents,
         "notes": notes,
     }
+
+
+def date_range(values: Iterable[str | None]) -> dict[str, str | int]:
+    """First and last publication date among ``values`` and how many were dated."""
+    dates = sorted(d for value in values if (d := parse_date(value)) is not None)
+    if not dates:
+        return {"dated": 0}
+    return {"first": dates[0].isoformat(), "last": dates[-1].isoformat(), "dated": len(dates)}
 
 
 def _no_pair_reason(result: BuildResult) -> str:

@@ -1,4 +1,4 @@
-"""Read raw articles from .txt files, HTML pages or JSONL files into Article records."""
+"""Read raw articles from .txt files, HTML pages, JSONL or WARC files into Article records."""
 
 from __future__ import annotations
 
@@ -10,11 +10,12 @@ from pathlib import Path
 from align.errors import InputError
 from align.records import Article, Progress
 from align.stages.encoding import ENCODING_SAMPLE, controls, decode_text, is_mojibake
+from align.stages.warc import WARC_SUFFIXES, SkipHandler, is_warc, read_warc
 
 TEXT_SUFFIXES = (".txt",)
 HTML_SUFFIXES = (".html", ".htm")
 JSONL_SUFFIXES = (".jsonl",)
-SUPPORTED = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES
+SUPPORTED = TEXT_SUFFIXES + HTML_SUFFIXES + JSONL_SUFFIXES + WARC_SUFFIXES
 # Longest article read as one: a long news article is under 50,000 characters, a novel about
 # 1,000,000. A longer text is cut at paragraph breaks into parts read as separate articles,
 # which bounds the cost and memory of the whole-text steps and lets progress be reported.
@@ -31,6 +32,8 @@ _HEADER_COLON = re.compile(rf"^\s*({_HEADER_KEYS})\s*:\s*(\S.*?)\s*$", re.IGNORE
 _HEADER_BARE = re.compile(
     rf"^\s*(?:(date)\s+({_DATE})|(url)\s+(https?://\S+))(?:\s+|$)", re.IGNORECASE
 )
+_LANGUAGE_KEY = re.compile(r"^[a-z]{2,3}$")  # a JSONL field named by a language code
+_FIELDS = ("id", "url", "lang", "date", "title", "author", "source")
 
 
 def _read(path: Path) -> str:
@@ -124,19 +127,24 @@ def _read_txt(path: Path) -> Iterator[Article]:
 
 
 def _read_html(path: Path) -> Iterator[Article]:
+    yield from html_article(_read(path), path.stem, path, {})
+
+
+def html_article(html: str, id_: str, source: Path, meta: dict[str, str]) -> list[Article]:
+    """An HTML page's main text (trafilatura) as an article, with the page's metadata
+    (published date, url, author, site name) under ``meta``'s own keys."""
     import trafilatura
 
-    html = _read(path)
     page = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
                                        include_tables=False)
     if page is None or not (page.text or "").strip():
-        raise InputError(path, "no main text found in the HTML page")
+        raise InputError(source, "no main text found in the HTML page")
     text = page.text
     if page.title and not text.lstrip().startswith(page.title.strip()):
         text = f"{page.title.strip()}\n\n{text}"
-    meta = {key: str(value) for key in ("date", "url", "author", "sitename")
-            if (value := getattr(page, key, None))}
-    yield from _article(path.stem, text, path, meta)
+    found = {key: str(value) for key in ("date", "url", "author", "sitename")
+             if (value := getattr(page, key, None))}
+    return _article(id_, text, source, {**found, **meta})
 
 
 def _read_jsonl(path: Path, on_error: ErrorHandler | None) -> Iterator[Article]:
@@ -153,25 +161,59 @@ def _read_jsonl(path: Path, on_error: ErrorHandler | None) -> Iterator[Article]:
 
 
 def _jsonl_article(line: str, path: Path, number: int) -> list[Article]:
+    """One article (``{"id", "text", …}``) or a given pair (``{"id", "fr", "ar", …}``)."""
     try:
         record = json.loads(line)
     except json.JSONDecodeError as error:
         raise InputError(path, f"line {number}: invalid JSON ({error.msg})") from None
     if not isinstance(record, dict):
         raise InputError(path, f"line {number}: expected a JSON object")
+    sides = [key for key, value in record.items()
+             if _LANGUAGE_KEY.match(key) and key not in _FIELDS and isinstance(value, str)]
+    if "text" not in record and len(sides) >= 2:
+        return _pair_articles(record, sides, path, number)
     for field in ("id", "text"):
         if field not in record:
-            raise InputError(path, f"line {number}: missing field {field!r}")
-    text = record["text"]
-    if not isinstance(text, str) or not text.strip():
-        raise InputError(path, f"line {number}: field 'text' must be a non-empty string")
-    id_ = str(record["id"]).strip()
-    if not id_:
-        raise InputError(path, f"line {number}: field 'id' is empty")
+            raise InputError(path, f"line {number}: missing field {field!r} (or two language "
+                                   f"fields such as 'fr' and 'ar' for a given pair)")
     meta = {key: str(value) for key, value in record.items()
             if key not in ("id", "text", "lang") and isinstance(value, (str, int, float))}
     lang = record.get("lang") if isinstance(record.get("lang"), str) else None
-    return _article(id_, text, path, meta, lang or None)
+    text = _jsonl_text(record["text"], "text", path, number)
+    return _article(_jsonl_id(record, path, number), text, path, meta, lang or None)
+
+
+def _pair_articles(record: dict[str, object], sides: list[str], path: Path,
+                   number: int) -> list[Article]:
+    """Both sides of a given pair: the line's id for each, ``meta["pair"]`` linking them;
+    ``<lang>_url`` and ``<lang>_date`` go to their side, other scalar fields to both."""
+    id_ = _jsonl_id(record, path, number)
+    prefixed = tuple(f"{lang}_" for lang in sides)
+    shared = {key: str(value) for key, value in record.items()
+              if key != "id" and key not in sides and not key.startswith(prefixed)
+              and isinstance(value, (str, int, float))}
+    articles = []
+    for lang in sides:
+        own = {key[len(lang) + 1:]: str(value) for key, value in record.items()
+               if key.startswith(f"{lang}_") and isinstance(value, (str, int, float))}
+        text = _jsonl_text(record[lang], lang, path, number)
+        articles += _article(id_, text, path, {**shared, **own, "pair": id_}, lang)
+    return articles
+
+
+def _jsonl_id(record: dict[str, object], path: Path, number: int) -> str:
+    if "id" not in record:
+        raise InputError(path, f"line {number}: missing field 'id'")
+    id_ = str(record["id"]).strip()
+    if not id_:
+        raise InputError(path, f"line {number}: field 'id' is empty")
+    return id_
+
+
+def _jsonl_text(value: object, name: str, path: Path, number: int) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise InputError(path, f"line {number}: field {name!r} must be a non-empty string")
+    return value
 
 
 def _files(path: Path, on_error: ErrorHandler | None) -> list[Path]:
@@ -181,7 +223,7 @@ def _files(path: Path, on_error: ErrorHandler | None) -> list[Path]:
         raise InputError(path, _link_problem(path) if path.is_symlink()
                          else "no such file or directory")
     if path.is_file():
-        if path.suffix.lower() not in SUPPORTED:
+        if not _supported(path):
             raise InputError(path, f"unsupported file type (expected {', '.join(SUPPORTED)})")
         return [path]
     files: list[Path] = []
@@ -194,7 +236,7 @@ def _files(path: Path, on_error: ErrorHandler | None) -> list[Path]:
         elif entry.is_dir():
             skipped.append(InputError(entry, "subdirectory, not read (only the top level of "
                                              "a directory is read; give it as an input)"))
-        elif entry.suffix.lower() not in SUPPORTED:
+        elif not _supported(entry):
             skipped.append(InputError(entry, f"unsupported file type, not read (expected "
                                              f"{', '.join(SUPPORTED)})"))
         else:
@@ -207,6 +249,10 @@ def _files(path: Path, on_error: ErrorHandler | None) -> list[Path]:
     return files
 
 
+def _supported(path: Path) -> bool:
+    return path.suffix.lower() in SUPPORTED or is_warc(path)
+
+
 def _link_problem(link: Path) -> str:
     try:
         link.resolve(strict=True)
@@ -217,8 +263,11 @@ def _link_problem(link: Path) -> str:
     return "symbolic link loop, not read"
 
 
-def _read_file(file: Path, on_error: ErrorHandler | None) -> list[Article]:
+def _read_file(file: Path, on_error: ErrorHandler | None,
+               on_skip: SkipHandler | None) -> list[Article]:
     suffix = file.suffix.lower()
+    if is_warc(file):
+        return list(read_warc(file, html_article, on_skip, on_error))
     if suffix in JSONL_SUFFIXES:
         return list(_read_jsonl(file, on_error))
     if suffix in HTML_SUFFIXES:
@@ -227,7 +276,8 @@ def _read_file(file: Path, on_error: ErrorHandler | None) -> list[Article]:
 
 
 def read_articles(path: str | Path, on_error: ErrorHandler | None = None,
-                  progress: Progress | None = None) -> list[Article]:
+                  progress: Progress | None = None,
+                  on_skip: SkipHandler | None = None) -> list[Article]:
     """Read every article under ``path`` (a file, or the top level of a directory, sorted).
 
     A problem with one file (a broken or looping link among them), one JSONL line or a
@@ -237,28 +287,30 @@ def read_articles(path: str | Path, on_error: ErrorHandler | None = None,
     given; hidden files (``.name``) are ignored. A missing path or a directory without
     supported files always raises. A text over ``MAX_ARTICLE_CHARS`` characters is read as
     parts (``ID.part01``, …, with ``meta["part"]`` = ``"1/N"``). ``progress`` is called with
-    ``("ingest", files read, files)``.
+    ``("ingest", files read, files)``. WARC records that are not articles (requests,
+    redirects, non-HTML payloads…) are passed to ``on_skip`` by reason.
     """
     articles: list[Article] = []
-    seen: dict[str, str] = {}
+    seen: dict[tuple[str, str], str] = {}  # (id, language) → file: a pair's sides share an id
     files = _files(Path(path), on_error)
     for done, file in enumerate(files, start=1):
         try:
-            found = _read_file(file, on_error)
+            found = _read_file(file, on_error, on_skip)
         except InputError as error:
             if on_error is None:
                 raise
             on_error(error)
             found = []
         for article in found:
-            if article.id in seen:
+            key = (article.id, article.lang or "")
+            if key in seen:
                 error = InputError(file, f"duplicate article id {article.id!r} (first in "
-                                         f"{seen[article.id]})")
+                                         f"{seen[key]})")
                 if on_error is None:
                     raise error
                 on_error(error)
                 continue
-            seen[article.id] = article.source
+            seen[key] = article.source
             articles.append(article)
         if progress:
             progress("ingest", done, len(files))

@@ -8,7 +8,10 @@ article on the same topic:
   averaged over both directions (a translation covers every sentence, a related
   article only a few);
 * shared numbers (digits normalised across scripts), as Jaccard overlap;
-* length agreement of the two texts.
+* length agreement of the two texts;
+* URL and date evidence (align.stages.urls): the URLs differ only by language markers,
+  share an article id or slug, and the publication dates are close. Each is 0 when a URL
+  or date is missing, so content alone decides then.
 
 Pairs are then chosen one-to-one, best first, above a threshold, so an article with
 no counterpart stays unpaired even when a topically close article exists.
@@ -27,6 +30,7 @@ from align.models.embed import Embedder
 from align.records import Document, DocumentPair, Progress, Unpaired
 from align.stages.clean import normalise_digits
 from align.stages.split import split_paragraphs
+from align.stages.urls import blocking_keys, url_evidence
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 
@@ -39,6 +43,9 @@ class PairingConfig:
     coverage_weight: float = 0.8
     number_weight: float = 0.1
     length_weight: float = 0.1
+    url_weight: float = 0.2  # URLs equal but for language markers
+    id_weight: float = 0.1  # shared article id (or slug words) on one site
+    date_weight: float = 0.0  # publication dates close
     threshold: float = 0.5  # minimum combined score of a pair
     char_ratio: float = 0.8  # expected target/source length in characters (ar/fr on NTREX: 0.79)
 
@@ -82,12 +89,24 @@ def pair_score(
     coverage = sentence_coverage(src_vectors, tgt_vectors)
     numbers = number_overlap(src.text, tgt.text)
     length = length_agreement(src.text, tgt.text, config.char_ratio)
+    evidence = url_evidence(src.meta, tgt.meta, (src.lang, tgt.lang))
     score = (
         config.coverage_weight * coverage
         + config.number_weight * numbers
         + config.length_weight * length
+        + config.url_weight * evidence["url_match"]
+        + config.id_weight * evidence["shared_id"]
+        + config.date_weight * evidence["date_proximity"]
     )
-    return DocumentPair(src, tgt, score, coverage, numbers, length)
+    return DocumentPair(src, tgt, score, coverage, numbers, length, evidence)
+
+
+def score_pair(
+    src: Document, tgt: Document, embedder: Embedder, config: PairingConfig = PairingConfig()
+) -> DocumentPair:
+    """Score one pair named by the user, with the same evidence as a found pair."""
+    return pair_score(src, tgt, _sentence_vectors(src, embedder),
+                      _sentence_vectors(tgt, embedder), config)
 
 
 def pair_documents(
@@ -120,6 +139,7 @@ def pair_documents(
     k = min(config.candidates, len(src_docs))
     for j, column in enumerate(doc_similarity.T):
         candidates.update((int(i), j) for i in np.argsort(-column)[:k])
+    candidates.update(url_candidates(src_docs, tgt_docs))
 
     scored = sorted(
         (
@@ -143,6 +163,23 @@ def pair_documents(
     left += [d for j, d in enumerate(tgt_docs) if j not in used_tgt]
     pairs.sort(key=lambda p: (p.src.id, p.tgt.id))
     return pairs, [_explain(d, [s for s, _, _ in scored], config) for d in left]
+
+
+def url_candidates(
+    src_docs: Sequence[Document], tgt_docs: Sequence[Document]
+) -> set[tuple[int, int]]:
+    """Index pairs of documents whose URLs share a blocking key (language-stripped URL or
+    article id): the page's translation is a candidate however its text embeds."""
+    by_key: dict[str, list[int]] = {}
+    for j, doc in enumerate(tgt_docs):
+        for key in blocking_keys(doc.meta.get("url", ""), (doc.lang,)):
+            by_key.setdefault(key, []).append(j)
+    return {
+        (i, j)
+        for i, doc in enumerate(src_docs)
+        for key in blocking_keys(doc.meta.get("url", ""), (doc.lang,))
+        for j in by_key.get(key, ())
+    }
 
 
 def _explain(doc: Document, scored: Sequence[DocumentPair], config: PairingConfig) -> Unpaired:

@@ -37,7 +37,8 @@ def pairs_table(
     width: int = 120,
     title: str | None = None,
 ) -> Table:
-    """A rich table of segments: alignment type, similarity and both texts."""
+    """A rich table of segments: alignment type, similarity and both texts, each with its
+    document's URL under it when known."""
     src, tgt = languages
     # The three narrow columns and the borders take about 32 cells; the texts share the rest.
     column = max((width - 32) // 2, 12)
@@ -57,5 +58,7 @@ def pairs_table(
                 visual_order(text, column) if lang in RTL_LANGUAGES else text
                 for lang, text in zip(languages, texts, strict=True)
             ]
+        texts = [f"{text}\n{url}" if (url := row.get(f"{lang}_url")) else text
+                 for lang, text in zip(languages, texts, strict=True)]
         table.add_row(str(number), row["alignment"], f"{row['similarity']:.2f}", *texts)
     return table
