@@ -163,3 +163,21 @@ def test_cli_export(sample_dataset, tmp_path):
     assert f"wrote 2 segments of train to {out}" in result.output
     bad = CliRunner().invoke(app, [str(sample_dataset), "--format", "docx", "--out", str(out)])
     assert bad.exit_code == 2
+
+
+def test_document_urls_travel_to_tsv_and_tmx(tmp_path):
+    from align.publish.dataset import write_dataset_dir
+    from align.records import Segment
+
+    fr_url, ar_url = "https://news.un.org/fr/story/1", "https://news.un.org/ar/story/1"
+    segment = Segment("s1", FR0, AR0, "fr1", "ar1", (0,), (0,), "1-1", 0.8,
+                      src_url=fr_url, tgt_url=ar_url)
+    data = write_dataset_dir(tmp_path / "ds", {"train": [segment]}, ("fr", "ar"), "card",
+                             {"signature": {}})
+    export_dataset(data, "tsv", tmp_path / "t.tsv")
+    head, row = (tmp_path / "t.tsv").read_text(encoding="utf-8").splitlines()
+    assert head.split("\t")[-2:] == ["fr_url", "ar_url"]
+    assert row.split("\t")[-2:] == [fr_url, ar_url]
+    export_dataset(data, "tmx", tmp_path / "t.tmx")
+    tuvs = ET.parse(tmp_path / "t.tmx").getroot().findall("./body/tu/tuv")
+    assert [tuv.find("prop[@type='x-url']").text for tuv in tuvs] == [fr_url, ar_url]

@@ -19,10 +19,12 @@ from align.records import Document, Segment
 
 @dataclass(frozen=True)
 class GivenPairCheck:
-    """What a given pair must show to be published (chosen on NTREX dev documents)."""
+    """What a given pair must show to be published. On the 40 NTREX dev documents, true
+    pairs have 62–100% of their sentences in segments with similarity ≥ 0.5, each French
+    document given with the next story's Arabic 0%: the threshold sits between."""
 
     min_similarity: float = 0.5  # a segment this similar counts as a match
-    min_matched: float = 0.4  # share of sentences, both sides, in matching segments
+    min_matched: float = 0.3  # share of sentences, both sides, in matching segments
 
 
 def read_pairs_file(path: str | Path) -> list[tuple[int, str, str]]:
