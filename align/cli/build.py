@@ -129,9 +129,9 @@ def print_summary(out: Path, report: dict[str, Any]) -> None:
         console.print(
             f"rejected: {len(rejected) - SHOWN_REJECTED} more, listed in {out / REPORT_FILE}"
         )
-    if counts["skipped_records"]:
+    if counts.get("skipped_records"):
         console.print(f"skipped WARC records: {report['skipped_records']}")
-    for item in report["unrelated_given_pairs"]:
+    for item in report.get("unrelated_given_pairs", []):
         console.print(f"not published: {item}")
     for note in report["notes"]:
         console.print(f"note: {note}")
