@@ -15,7 +15,7 @@ from examples import AR, FR
 
 from align.cli.build import print_summary
 from align.cli.console import print_error
-from align.cli.main import app
+from align.cli.main import app, main
 from align.engine.pipeline import BuildConfig
 from align.publish.dataset import write_dataset_dir
 from align.records import Segment
@@ -103,6 +103,11 @@ def test_build_pair_show_on_the_seeds(tmp_path, seeds_dir) -> None:
         score = re.search(r"scored (\S+) <", item["reason"]).group(1)
         assert f"{score} for {item['id'][:3]}" in README
 
+    table = run("pair", str(seeds_dir))  # piped: laid out wide, ids whole
+    assert table.returncode == 0, table.stderr
+    assert all(f" {p[lang]} " in table.stdout for p in report["pairs"] for lang in ("fr", "ar"))
+    assert all(f" {u['id']} " in table.stdout for u in report["unpaired"])
+
     paired = run("pair", str(seeds_dir), "--json")
     assert paired.returncode == 0, paired.stderr
     listing = json.loads(paired.stdout)
@@ -170,6 +175,17 @@ def test_build_rejects_an_unknown_language(tmp_path, seeds_dir) -> None:
     assert result.returncode == 2
     message = " ".join(result.stderr.replace("│", " ").split())
     assert "Invalid value for '--languages': unknown language code 'xx'" in message
+
+
+def test_file_system_errors_become_one_line(monkeypatch, capsys) -> None:
+    def full_disk() -> None:
+        raise OSError(28, "No space left on device", "out/[v2]/data")
+
+    monkeypatch.setattr("align.cli.main.app", full_disk)
+    with pytest.raises(SystemExit) as exit_:
+        main()
+    assert exit_.value.code == 1
+    assert capsys.readouterr().err == "error: out/[v2]/data: No space left on device\n"
 
 
 def test_messages_keep_square_brackets(tmp_path, capsys) -> None:

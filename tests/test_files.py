@@ -144,6 +144,7 @@ def test_commands_refuse_an_unwritable_out_before_any_work(
         "build": ["build", str(empty_input), "--out", str(blocker / "seeds")],
         "export": ["export", str(sample_dataset), "--format", "tsv", "--out", str(blocker / "x")],
         "report": ["report", str(built), "--out", str(blocker / "report")],
+        "score": ["score", str(built), "--out", str(blocker / "scored"), "--no-mt"],
     }
     for name, args in commands.items():
         result = run(*args)

@@ -21,6 +21,7 @@ from align.cli.options import (
     parse_languages,
 )
 from align.models.translate import DEFAULT_MT_MODEL, MarianTranslator, load_translator
+from align.publish.files import check_writable
 from align.publish.score_dataset import score_dataset
 from align.wording import counted
 
@@ -49,6 +50,7 @@ def score(
     Example: align score out/seeds --out out/seeds-scored
              align score out/seeds --translations mt.ar-fr.jsonl
     """
+    check_writable(out or dataset)  # before loading any model
     options = dict(device=device, batch_size=batch_size, beam_size=beam_size,
                    max_length=max_length, progress=not quiet)
     translator = None if no_mt else load_translator(mt_model, translations, **options)

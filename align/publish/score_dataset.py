@@ -21,7 +21,7 @@ from typing import Any
 
 from align.errors import InputError
 from align.models.translate import Translator
-from align.publish.files import file_mode
+from align.publish.files import check_writable, file_mode
 from align.records import Segment
 from align.stages.scoring import score_segments
 
@@ -100,6 +100,7 @@ def score_dataset(
     source = Path(path)
     if not source.exists():
         raise InputError(source, "not found")
+    check_writable(Path(out) if out is not None else source)
     disable_progress_bar()
     files = parquet_files(source)
     tables = []
