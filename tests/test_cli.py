@@ -85,7 +85,7 @@ def test_build_pair_show_on_the_seeds(tmp_path, seeds_dir) -> None:
     assert built.returncode == 0, built.stderr
     assert (
         f"{out}: 12 segments kept, 0 filtered, from 1 document pair; 3 unpaired documents, "
-        "0 rejected files;" in built.stderr
+        "0 rejected articles;" in built.stderr
     )
     card = (out / "README.md").read_text(encoding="utf-8")
     assert "12 aligned fr–ar segments from 1 document pair (" in card
@@ -225,7 +225,7 @@ def test_build_summary_names_rejected_files_and_filtered_segments(capsys) -> Non
     print_summary(Path("out/x"), report)
     assert capsys.readouterr().err.splitlines() == [
         "out/x: 1 segment kept, 3 filtered, from 1 document pair; 0 unpaired documents, "
-        "7 rejected files; 1.2 s",
+        "7 rejected articles; 1.2 s",
         "filtered: low_score 2, length_ratio 1",
         *(f"rejected: [draft] {n}.txt: empty file" for n in range(5)),
         f"rejected: 2 more, listed in {Path('out/x/build_report.json')}",

@@ -35,7 +35,7 @@ from align.publish.dataset import REPORT_FILE
 from align.wording import counted
 
 DEFAULTS = BuildConfig()
-SHOWN_REJECTED = 5  # rejected files named on the terminal; the build report lists all
+SHOWN_REJECTED = 5  # rejected inputs named on the terminal; the report lists all
 
 
 def build(
@@ -117,7 +117,7 @@ def print_summary(out: Path, report: dict[str, Any]) -> None:
         f"{out}: {counted(counts['kept_segments'], 'segment')} kept, {filtered} filtered, from "
         f"{counted(counts['document_pairs'], 'document pair')}; "
         f"{counted(counts['unpaired_documents'], 'unpaired document')}, "
-        f"{counted(counts['rejected_articles'], 'rejected file')}; {report['seconds']:.1f} s"
+        f"{counted(counts['rejected_articles'], 'rejected article')}; {report['seconds']:.1f} s"
     )
     if filtered:
         reasons = ", ".join(f"{reason} {n}" for reason, n in filters.items() if n)
