@@ -74,8 +74,15 @@ def test_textberg_cli_json(textberg_dir) -> None:
 
 
 def test_missing_textberg_file_is_reported(tmp_path) -> None:
-    with pytest.raises(InputError, match="missing test0.de"):
+    with pytest.raises(InputError, match="missing test0.de") as error:
         textberg_benchmark(tmp_path, embedder=None)  # type: ignore[arg-type]
+    assert "bleualign_data folder of https://github.com/thompsonb/vecalign" in str(error.value)
+
+
+def test_missing_ntrex_files_say_where_to_get_them(tmp_path) -> None:
+    with pytest.raises(InputError, match="missing newstest2019-ref.fra.txt") as error:
+        load_ntrex(tmp_path)
+    assert "NTREX-128 folder of https://github.com/MicrosoftTranslator/NTREX" in str(error.value)
 
 
 def test_ntrex_documents_are_grouped_by_id(ntrex_dir) -> None:

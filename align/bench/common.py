@@ -13,6 +13,15 @@ from align.records import Alignment
 
 Aligner = Callable[[Sequence[str], Sequence[str]], list[Alignment]]
 
+# Where the benchmark data come from (the README's "Benchmark data" says more).
+NTREX_SOURCE = (
+    "the NTREX-128 folder of https://github.com/MicrosoftTranslator/NTREX (CC BY-SA 4.0)"
+)
+TEXTBERG_SOURCE = (
+    "the Text+Berg files test0..6 and dev .de/.fr/.defr, from the bleualign_data folder of "
+    "https://github.com/thompsonb/vecalign (GPL-2)"
+)
+
 # Strict / lax F1 on Text+Berg de–fr test0..6 as published (Thompson & Koehn 2019, Liu & Zhu
 # 2022, Steingrímsson et al. 2023); Gale–Church as reported by Thompson & Koehn.
 PUBLISHED_TEXTBERG: dict[str, tuple[float, float | None]] = {

@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from align.aligner.sentences import AlignConfig, align_sentences
-from align.bench.common import SystemResult, gale_church, read_lines, run_system
+from align.bench.common import (
+    NTREX_SOURCE,
+    SystemResult,
+    gale_church,
+    read_lines,
+    run_system,
+)
 from align.bench.profiles import Profile, damage_profile
 from align.errors import InputError
 from align.models.embed import Embedder
@@ -48,7 +54,7 @@ def load_ntrex(data: Path) -> list[tuple[str, list[str], list[str]]]:
     paths = [data / SRC_FILE, data / TGT_FILE, data / IDS_FILE]
     missing = [p.name for p in paths if not p.is_file()]
     if missing:
-        raise InputError(data, f"missing {', '.join(missing)} (expected an NTREX-128 directory)")
+        raise InputError(data, f"missing {', '.join(missing)} (expected {NTREX_SOURCE})")
     src, tgt, ids = (read_lines(p) for p in paths)
     if not len(src) == len(tgt) == len(ids):
         raise InputError(data, f"line counts differ: {len(src)} fr, {len(tgt)} ar, {len(ids)} ids")

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from align.bench.common import NTREX_SOURCE
 from align.errors import InputError
 from align.models.embed import Embedder
 from align.models.translate import MarianTranslator, PrecomputedTranslator
@@ -101,7 +102,7 @@ def read_ntrex(data: Path) -> Ntrex:
     for key, name in FILES.items():
         path = data / name
         if not path.is_file():
-            raise InputError(data, f"missing {name} (expected the NTREX-128 directory)")
+            raise InputError(data, f"missing {name} (expected {NTREX_SOURCE})")
         lines[key] = path.read_text(encoding="utf-8").splitlines()
     if len({len(v) for v in lines.values()}) != 1:
         raise InputError(data, "the NTREX files do not have the same number of lines")

@@ -8,6 +8,7 @@ from align.aligner.sentences import AlignConfig, align_sentences
 from align.bench.common import (
     PUBLISHED_TEXTBERG,
     SAME_EMBEDDER_TEXTBERG,
+    TEXTBERG_SOURCE,
     SystemResult,
     format_references,
     format_table,
@@ -29,15 +30,13 @@ def load_textberg(
     """Read ``NAME.de``, ``NAME.fr`` (one sentence per line) and gold ``NAME.defr``."""
     data = Path(data)
     if not data.is_dir():
-        raise InputError(
-            data, "not a directory; expected the Text+Berg files test0.de ... test6.defr"
-        )
+        raise InputError(data, f"not a directory; expected {TEXTBERG_SOURCE}")
     documents = []
     for name in names:
         paths = [data / f"{name}.{ext}" for ext in ("de", "fr", "defr")]
         missing = [p.name for p in paths if not p.is_file()]
         if missing:
-            raise InputError(data, f"missing {', '.join(missing)}")
+            raise InputError(data, f"missing {', '.join(missing)} (expected {TEXTBERG_SOURCE})")
         documents.append(
             (name, read_lines(paths[0]), read_lines(paths[1]), read_alignments(paths[2]))
         )
