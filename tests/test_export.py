@@ -128,6 +128,11 @@ def test_line_formats_flatten_breaks_and_keep_arabic_marks(tmp_path):
     assert units[1].source == "Sécurité" and unicodedata.is_normalized("NFC", units[1].source)
 
 
+def test_missing_dataset_directory(tmp_path):
+    with pytest.raises(InputError, match=r"\[v1\] corpus: no such dataset directory"):
+        export_dataset(tmp_path / "[v1] corpus", "tsv", tmp_path / "x.tsv")
+
+
 def test_missing_split_and_unknown_format(sample_dataset, tmp_path):
     with pytest.raises(
         InputError, match="has no split 'validation' \\(splits: rejected, test, train\\)"

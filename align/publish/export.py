@@ -79,6 +79,8 @@ def export_dataset(
 
 
 def _split_shards(directory: Path, split: str) -> list[Path]:
+    if not directory.is_dir():
+        raise InputError(directory, "no such dataset directory")
     shards = sorted((directory / "data").glob(f"{split}-*.parquet"))
     if not shards:
         found = sorted({p.name.split("-")[0] for p in (directory / "data").glob("*.parquet")})
