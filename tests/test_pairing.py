@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from align.records import Document
 from align.stages.clean import clean_articles
@@ -15,6 +17,7 @@ from align.stages.pairing import (
     numbers_in,
     pair_documents,
     sentence_coverage,
+    sentence_coverages,
 )
 
 
@@ -84,3 +87,17 @@ def test_pairs_are_one_to_one(embedder) -> None:
     left = {u.document.id: u.reason for u in unpaired}
     assert set(left) == {"fr2", "ar2"}
     assert "was paired with a better match" in left["ar2"]
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    seed=st.integers(0, 2**32 - 1),
+    src_size=st.integers(0, 6),
+    sizes=st.lists(st.integers(0, 6), min_size=1, max_size=5),
+)
+def test_sentence_coverages_equal_one_pair_at_a_time(seed, src_size, sizes) -> None:
+    rng = np.random.default_rng(seed)
+    src = rng.standard_normal((src_size, 8)).astype(np.float32)
+    others = [rng.standard_normal((n, 8)).astype(np.float32) for n in sizes]
+    expected = [sentence_coverage(src, other) for other in others]
+    assert sentence_coverages(src, others) == pytest.approx(expected, abs=1e-5)

@@ -7,6 +7,7 @@ import sys
 import typer
 
 from align.cli.bench_crawl import crawl
+from align.cli.bench_scale import scale
 from align.cli.bench_scoring import scoring
 from align.cli.build import build
 from align.cli.console import print_error, widen_help_when_piped
@@ -37,6 +38,7 @@ app.command()(score)
 app.command("eval")(evaluate)
 bench_app.command("scoring")(scoring)
 bench_app.command("crawl")(crawl)
+bench_app.command("scale")(scale)
 app.add_typer(bench_app, name="bench")
 app.command()(report)
 app.command()(export)

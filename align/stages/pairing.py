@@ -1,6 +1,7 @@
 """Document pairing: which source article translates which target article.
 
-Candidates come from document embeddings (the mean of sentence embeddings); each
+Candidates come from :mod:`align.stages.candidates`: the nearest document vectors (the
+mean of sentence embeddings), blocked by publication date when documents have one. Each
 candidate pair is then rescored with evidence that separates a translation from an
 article on the same topic:
 
@@ -13,21 +14,31 @@ article on the same topic:
   share an article id or slug, and the publication dates are close. Each is 0 when a URL
   or date is missing, so content alone decides then.
 
-Pairs are then chosen one-to-one, best first, above a threshold, so an article with
-no counterpart stays unpaired even when a topically close article exists.
+Candidates come from :mod:`align.stages.candidates` (nearest document vectors, blocked by
+publication date); pairs are then chosen one-to-one, best score first (ties broken by
+document ids), among those :func:`accept_pair` accepts, so an article with no counterpart
+stays unpaired even when a topically close article exists.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Iterable, Sequence, Set
+from dataclasses import dataclass, field
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from align.fold import fold_arabic
 from align.models.embed import Embedder
 from align.records import Document, DocumentPair, Progress, Unpaired
+from align.stages.candidates import (
+    CandidateConfig,
+    document_vectors,
+    find_candidates,
+    publication_day,
+)
 from align.stages.clean import normalise_digits
 from align.stages.split import split_paragraphs
 from align.stages.urls import blocking_keys, url_evidence
@@ -39,7 +50,6 @@ _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 class PairingConfig:
     """Weights and thresholds of the pairing score (chosen on NTREX dev documents)."""
 
-    candidates: int = 8  # target candidates rescored per source document
     coverage_weight: float = 0.8
     number_weight: float = 0.1
     length_weight: float = 0.1
@@ -50,6 +60,7 @@ class PairingConfig:
     date_weight: float = 0.0  # publication dates close
     threshold: float = 0.5  # minimum combined score of a pair
     char_ratio: float = 0.8  # expected target/source length in characters (ar/fr on NTREX: 0.79)
+    search: CandidateConfig = field(default_factory=CandidateConfig)
 
 
 def numbers_in(text: str) -> set[str]:
@@ -60,19 +71,13 @@ def numbers_in(text: str) -> set[str]:
 
 def number_overlap(src: str, tgt: str) -> float:
     """Jaccard overlap of the numbers of two texts; 0.5 (no evidence) when neither has any."""
-    a, b = numbers_in(src), numbers_in(tgt)
-    if not a and not b:
-        return 0.5
-    return len(a & b) / len(a | b)
+    return _jaccard(numbers_in(src), numbers_in(tgt))
 
 
 def length_agreement(src: str, tgt: str, char_ratio: float = 1.0) -> float:
     """min/max ratio of the two lengths after scaling the source by the expected ratio;
     Arabic vowel marks are not counted."""
-    expected, found = len(fold_arabic(src)) * char_ratio, len(fold_arabic(tgt))
-    if expected == 0 or found == 0:
-        return 0.0
-    return min(expected, found) / max(expected, found)
+    return _length_agreement(len(fold_arabic(src)), len(fold_arabic(tgt)), char_ratio)
 
 
 def sentence_coverage(src_vectors: np.ndarray, tgt_vectors: np.ndarray) -> float:
@@ -83,14 +88,44 @@ def sentence_coverage(src_vectors: np.ndarray, tgt_vectors: np.ndarray) -> float
     return float((similarity.max(axis=1).mean() + similarity.max(axis=0).mean()) / 2)
 
 
+@dataclass(frozen=True, slots=True)
+class TextFacts:
+    """What the score reads from a document's text, computed once per document."""
+
+    numbers: frozenset[str]
+    length: int
+
+    @classmethod
+    def of(cls, doc: Document) -> TextFacts:
+        text = doc.text
+        return cls(frozenset(numbers_in(text)), len(fold_arabic(text)))
+
+
 def pair_score(
-    src: Document, tgt: Document, src_vectors: np.ndarray, tgt_vectors: np.ndarray,
+    src: Document,
+    tgt: Document,
+    src_vectors: np.ndarray,
+    tgt_vectors: np.ndarray,
+    config: PairingConfig,
+    facts: tuple[TextFacts, TextFacts] | None = None,
+) -> DocumentPair:
+    """Score one candidate pair from its sentence vectors and texts (``facts`` of the texts
+    when already known)."""
+    coverage = sentence_coverage(src_vectors, tgt_vectors)
+    return _scored_pair(src, tgt, coverage, facts or (TextFacts.of(src), TextFacts.of(tgt)), config)
+
+
+def _scored_pair(
+    src: Document,
+    tgt: Document,
+    coverage: float,
+    facts: tuple[TextFacts, TextFacts],
     config: PairingConfig,
 ) -> DocumentPair:
-    """Score one candidate pair from its sentence vectors and texts."""
-    coverage = sentence_coverage(src_vectors, tgt_vectors)
-    numbers = number_overlap(src.text, tgt.text)
-    length = length_agreement(src.text, tgt.text, config.char_ratio)
+    """Combine the sentence coverage with the evidence of the texts into the pair score."""
+    src_facts, tgt_facts = facts
+    numbers = _jaccard(src_facts.numbers, tgt_facts.numbers)
+    length = _length_agreement(src_facts.length, tgt_facts.length, config.char_ratio)
     evidence = url_evidence(src.meta, tgt.meta, (src.lang, tgt.lang))
     score = (
         config.coverage_weight * coverage
@@ -111,15 +146,29 @@ def score_pair(
                       _sentence_vectors(tgt, embedder), config)
 
 
+def accept_pair(pair: DocumentPair, config: PairingConfig) -> bool:
+    """Whether a scored candidate may be paired at all (the one-to-one choice comes after)."""
+    return pair.score >= config.threshold
+
+
+def url_keys(doc: Document) -> set[str]:
+    """Keys under which a document's translation is expected: its language-stripped URL and
+    its site's article ids (see :func:`align.stages.urls.blocking_keys`)."""
+    return blocking_keys(doc.meta.get("url", ""), (doc.lang,))
+
+
 def pair_documents(
     src_docs: Sequence[Document],
     tgt_docs: Sequence[Document],
     embedder: Embedder,
     config: PairingConfig = PairingConfig(),
     progress: Progress | None = None,
+    keys: Callable[[Document], Iterable[str]] = url_keys,
 ) -> tuple[list[DocumentPair], list[Unpaired]]:
     """Pair source and target documents one-to-one; returns the pairs and the unpaired.
 
+    Documents with a ``date`` in their metadata are compared within the date window;
+    documents that share one of their ``keys`` (by default the URL keys) are candidates.
     ``progress`` is called with ``("pair", documents embedded, documents)``.
     """
     if not src_docs or not tgt_docs:
@@ -132,77 +181,162 @@ def pair_documents(
         if progress:
             progress("pair", done, len(src_docs) + len(tgt_docs))
     src_vectors, tgt_vectors = vectors[: len(src_docs)], vectors[len(src_docs) :]
-    doc_similarity = _mean_rows(src_vectors) @ _mean_rows(tgt_vectors).T
+    return pair_embedded(src_docs, tgt_docs, src_vectors, tgt_vectors, config, keys)
 
-    candidates: set[tuple[int, int]] = set()
-    k = min(config.candidates, len(tgt_docs))
-    for i, row in enumerate(doc_similarity):
-        candidates.update((i, int(j)) for j in np.argsort(-row)[:k])
-    k = min(config.candidates, len(src_docs))
-    for j, column in enumerate(doc_similarity.T):
-        candidates.update((int(i), j) for i in np.argsort(-column)[:k])
-    candidates.update(url_candidates(src_docs, tgt_docs))
 
-    scored = sorted(
-        (
-            (pair_score(src_docs[i], tgt_docs[j], src_vectors[i], tgt_vectors[j], config), i, j)
-            for i, j in candidates
-        ),
-        key=lambda item: (-item[0].score, item[1], item[2]),
+def pair_embedded(
+    src_docs: Sequence[Document],
+    tgt_docs: Sequence[Document],
+    src_vectors: Sequence[np.ndarray],
+    tgt_vectors: Sequence[np.ndarray],
+    config: PairingConfig = PairingConfig(),
+    keys: Callable[[Document], Iterable[str]] | None = url_keys,
+    stage_seconds: dict[str, float] | None = None,
+) -> tuple[list[DocumentPair], list[Unpaired]]:
+    """:func:`pair_documents` over sentence vectors already computed, one array per document
+    (any sequence: a lazy one can read them from disk). ``stage_seconds`` receives the time
+    of each stage."""
+    clock = _StageClock(stage_seconds)
+    dim = max(v.shape[1] for v in [*src_vectors[:1], *tgt_vectors[:1]])
+    src_means, tgt_means = document_vectors(src_vectors, dim), document_vectors(tgt_vectors, dim)
+    clock.lap("document vectors")
+    candidates = find_candidates(
+        src_means,
+        tgt_means,
+        config.search,
+        [publication_day(d.meta.get("date")) for d in src_docs],
+        [publication_day(d.meta.get("date")) for d in tgt_docs],
+        [keys(d) for d in src_docs] if keys else None,
+        [keys(d) for d in tgt_docs] if keys else None,
     )
+    del src_means, tgt_means
+    clock.lap("candidates")
+    scored = score_candidates(candidates, src_docs, tgt_docs, src_vectors, tgt_vectors, config)
+    clock.lap("rescoring")
+    chosen = choose_pairs(candidates, scored, src_docs, tgt_docs, config)
+    clock.lap("one-to-one")
+    return chosen
+
+
+def score_candidates(
+    candidates: np.ndarray,
+    src_docs: Sequence[Document],
+    tgt_docs: Sequence[Document],
+    src_vectors: Sequence[np.ndarray],
+    tgt_vectors: Sequence[np.ndarray],
+    config: PairingConfig,
+) -> list[DocumentPair]:
+    """Score each (source row, target row) candidate from sentence vectors and texts; the
+    candidates of one source document are scored together, in one matrix product (on one
+    BLAS thread: products this small run many times slower when threads wait for cores)."""
+    tgt_facts: dict[int, TextFacts] = {}
+    scored: list[DocumentPair] = []
+    rows, starts = np.unique(candidates[:, 0], return_index=True)
+    groups = np.split(candidates[:, 1], starts[1:]) if len(rows) else []
+    with threadpool_limits(1, user_api="blas"):
+        for i, targets in zip(rows.tolist(), groups, strict=True):
+            src, src_facts = src_docs[i], TextFacts.of(src_docs[i])
+            coverages = sentence_coverages(src_vectors[i], [tgt_vectors[j] for j in targets])
+            for j, coverage in zip(targets.tolist(), coverages.tolist(), strict=True):
+                if j not in tgt_facts:
+                    tgt_facts[j] = TextFacts.of(tgt_docs[j])
+                facts = (src_facts, tgt_facts[j])
+                scored.append(_scored_pair(src, tgt_docs[j], coverage, facts, config))
+    return scored
+
+
+def sentence_coverages(src_vectors: np.ndarray, candidates: Sequence[np.ndarray]) -> np.ndarray:
+    """:func:`sentence_coverage` of one document against each of several, in one product."""
+    coverages = np.zeros(len(candidates))
+    keep = [n for n, vectors in enumerate(candidates) if len(vectors)]
+    if not len(src_vectors) or not keep:
+        return coverages
+    sizes = np.array([len(candidates[n]) for n in keep])
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    similarity = src_vectors @ np.concatenate([candidates[n] for n in keep]).T
+    src_side = np.maximum.reduceat(similarity, starts, axis=1).mean(axis=0)
+    tgt_side = np.add.reduceat(similarity.max(axis=0), starts) / sizes
+    coverages[keep] = (src_side + tgt_side) / 2
+    return coverages
+
+
+def choose_pairs(
+    candidates: np.ndarray,
+    scored: Sequence[DocumentPair],
+    src_docs: Sequence[Document],
+    tgt_docs: Sequence[Document],
+    config: PairingConfig,
+) -> tuple[list[DocumentPair], list[Unpaired]]:
+    """The global one-to-one choice: accepted pairs best first, ties broken by document ids;
+    every document left over is returned with the reason it stayed unpaired."""
+    order = sorted(range(len(scored)), key=lambda n: _rank(scored[n]))
     pairs: list[DocumentPair] = []
     used_src: set[int] = set()
     used_tgt: set[int] = set()
-    for pair, i, j in scored:
-        if pair.score < config.threshold:
-            break
-        if i in used_src or j in used_tgt:
+    best_src: dict[int, DocumentPair] = {}
+    best_tgt: dict[int, DocumentPair] = {}
+    for n in order:
+        (i, j), pair = candidates[n].tolist(), scored[n]
+        best_src.setdefault(i, pair)
+        best_tgt.setdefault(j, pair)
+        if i in used_src or j in used_tgt or not accept_pair(pair, config):
             continue
         pairs.append(pair)
         used_src.add(i)
         used_tgt.add(j)
-    left = [d for i, d in enumerate(src_docs) if i not in used_src]
-    left += [d for j, d in enumerate(tgt_docs) if j not in used_tgt]
+    unpaired = [
+        _explain(doc, best.get(row), config)
+        for docs, used, best in ((src_docs, used_src, best_src), (tgt_docs, used_tgt, best_tgt))
+        for row, doc in enumerate(docs)
+        if row not in used
+    ]
     pairs.sort(key=lambda p: (p.src.id, p.tgt.id))
-    return pairs, [_explain(d, [s for s, _, _ in scored], config) for d in left]
+    return pairs, unpaired
 
 
-def url_candidates(
-    src_docs: Sequence[Document], tgt_docs: Sequence[Document]
-) -> set[tuple[int, int]]:
-    """Index pairs of documents whose URLs share a blocking key (language-stripped URL or
-    article id): the page's translation is a candidate however its text embeds."""
-    by_key: dict[str, list[int]] = {}
-    for j, doc in enumerate(tgt_docs):
-        for key in blocking_keys(doc.meta.get("url", ""), (doc.lang,)):
-            by_key.setdefault(key, []).append(j)
-    return {
-        (i, j)
-        for i, doc in enumerate(src_docs)
-        for key in blocking_keys(doc.meta.get("url", ""), (doc.lang,))
-        for j in by_key.get(key, ())
-    }
+class _StageClock:
+    """Adds the seconds since the previous lap to ``seconds[stage]``."""
+
+    def __init__(self, seconds: dict[str, float] | None) -> None:
+        self.seconds, self.start = seconds, time.perf_counter()
+
+    def lap(self, stage: str) -> None:
+        now = time.perf_counter()
+        if self.seconds is not None:
+            self.seconds[stage] = self.seconds.get(stage, 0.0) + now - self.start
+        self.start = now
 
 
-def _explain(doc: Document, scored: Sequence[DocumentPair], config: PairingConfig) -> Unpaired:
-    """Why ``doc`` stayed unpaired: its best candidate scored too low, or was taken."""
-    best = next((p for p in scored if doc is p.src or doc is p.tgt), None)
+def _rank(pair: DocumentPair) -> tuple[float, str, str]:
+    return -pair.score, pair.src.id, pair.tgt.id
+
+
+def _explain(doc: Document, best: DocumentPair | None, config: PairingConfig) -> Unpaired:
+    """Why ``doc`` stayed unpaired: its best candidate was not accepted, or was taken."""
     if best is None:
         return Unpaired(doc, "no candidate")
     other = best.tgt if best.src is doc else best.src
-    if best.score < config.threshold:
+    if not accept_pair(best, config):
         reason = f"best candidate {other.id} scored {best.score:.3f} < {config.threshold}"
     else:
         reason = f"best candidate {other.id} ({best.score:.3f}) was paired with a better match"
     return Unpaired(doc, reason, other.id, round(best.score, 4))
 
 
+def _jaccard(a: Set[str], b: Set[str]) -> float:
+    """Jaccard overlap; 0.5 (no evidence) when both sets are empty."""
+    if not a and not b:
+        return 0.5
+    return len(a & b) / len(a | b)
+
+
+def _length_agreement(src_length: int, tgt_length: int, char_ratio: float) -> float:
+    expected = src_length * char_ratio
+    if expected == 0 or not tgt_length:
+        return 0.0
+    return min(expected, tgt_length) / max(expected, tgt_length)
+
+
 def _sentence_vectors(doc: Document, embedder: Embedder) -> np.ndarray:
     sentences = [s.text for s in split_paragraphs(doc.paragraphs, doc.lang)]
     return embedder.encode(sentences) if sentences else np.zeros((0, 1), dtype=np.float32)
-
-
-def _mean_rows(vectors: Sequence[np.ndarray]) -> np.ndarray:
-    dim = max(v.shape[1] for v in vectors)
-    means = np.stack([v.mean(axis=0) if len(v) else np.zeros(dim) for v in vectors])
-    return means / np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-12)
