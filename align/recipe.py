@@ -13,7 +13,7 @@ import re
 import sys
 import types
 import typing
-from dataclasses import MISSING, dataclass, field, fields
+from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -105,11 +105,18 @@ def load_recipe(path: str | Path) -> Recipe:
     )
     given = values["inputs"]
     values["inputs"] = tuple((path.parent / p).resolve() for p in given)
+    excluded = values["filters"].exclude
+    values["filters"] = replace(
+        values["filters"], exclude=tuple(str((path.parent / p).resolve()) for p in excluded)
+    )
     recipe = Recipe(path=path, **values)
     _validate(recipe)
-    for name, resolved in zip(given, recipe.inputs, strict=True):
+    checked = [("input", n, r) for n, r in zip(given, recipe.inputs, strict=True)]
+    checked += [("excluded set", n, Path(r))
+                for n, r in zip(excluded, recipe.filters.exclude, strict=True)]
+    for what, name, resolved in checked:
         if not resolved.exists():
-            raise InputError(path, f"input {name!r} ({resolved}) does not exist")
+            raise InputError(path, f"{what} {name!r} ({resolved}) does not exist")
     return recipe
 
 
@@ -234,7 +241,7 @@ def _validate_numbers(recipe: Recipe, fail: typing.Callable[[str], None]) -> Non
         fail("'pipeline.pairing_threshold' must be between 0 and 1")
     for spec in fields(filters):
         value = getattr(filters, spec.name)
-        if value is not None and value < 0:
+        if isinstance(value, (int, float)) and value < 0:
             fail(f"'filters.{spec.name}' must be 0 or more")
     fractions = 0.0
     for spec in fields(splits):

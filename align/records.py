@@ -31,6 +31,7 @@ class Document:
     lang_confidence: float = 1.0
     meta: dict[str, str] = field(default_factory=dict)
     removed: dict[str, int] = field(default_factory=dict)
+    repaired: dict[str, int] = field(default_factory=dict)  # lines repaired, per problem
 
     @property
     def text(self) -> str:
@@ -91,6 +92,16 @@ class Alignment:
         return f"{text}:{self.score:.6f}" if with_score else text
 
 
+@dataclass(slots=True, frozen=True)
+class Provenance:
+    """A document pair a segment was found in, with the documents' URLs when known."""
+
+    src_doc: str
+    tgt_doc: str
+    src_url: str = ""
+    tgt_url: str = ""
+
+
 @dataclass(slots=True)
 class Segment:
     """One parallel segment of the published dataset."""
@@ -108,3 +119,4 @@ class Segment:
     rejected_by: str = ""  # the filter that rejected the segment, empty when kept
     src_url: str = ""  # URL of the source document, empty when unknown
     tgt_url: str = ""
+    found_in: tuple[Provenance, ...] = ()  # every document pair it was found in, first first

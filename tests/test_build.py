@@ -91,7 +91,8 @@ def test_one_language_collection_gives_an_empty_dataset(tmp_path, seeds_dir, emb
     assert train.features["translation"].languages == ["ar", "fr"]
     assert train.column_names == [
         "id", "translation", "fr_doc", "ar_doc", "fr_url", "ar_url", "fr_sentences",
-        "ar_sentences", "alignment", "similarity", "length_ratio", "lang_fr", "lang_ar", "score",
+        "ar_sentences", "alignment", "similarity", "found_in", "length_ratio", "lang_fr",
+        "lang_ar", "score",
     ]
 
 
@@ -103,6 +104,50 @@ def test_unusable_collection_names_the_problem(tmp_path, embedder) -> None:
         build(tmp_path / "in", tmp_path / "out", embedder=embedder)
     assert "empty" in str(caught.value)
     assert not (tmp_path / "out").exists()
+
+
+FINAL_FR = ("Jeudi, les participants discuteront de la coopération dans la lutte contre le "
+            "financement du terrorisme, y compris des projets communs visant à accroître "
+            "l’efficacité de la surveillance des flux financiers et à identifier les "
+            "transactions suspectes")
+
+
+def test_story_published_twice_with_mojibake_and_a_test_sentence(
+    tmp_path, seeds_dir, seeds_build, embedder
+) -> None:
+    """The seed story twice on each side, the second French copy read as cp1252, and the
+    last French sentence (spacing and punctuation changed) in an excluded test set."""
+    shutil.copytree(seeds_dir, tmp_path / "in")
+    french = (seeds_dir / "000_0af1b1ec0e3f9fb2.txt").read_text(encoding="utf-8")
+    (tmp_path / "in" / "000_v2.txt").write_text(
+        french.encode("utf-8").decode("cp1252", errors="ignore"), encoding="utf-8"
+    )
+    assert "OuzbÃ©kistan" in (tmp_path / "in" / "000_v2.txt").read_text(encoding="utf-8")
+    shutil.copy(seeds_dir / "001_40ba571edd290cb5.txt", tmp_path / "in" / "001_v2.txt")
+    (tmp_path / "test.txt").write_text(f"{FINAL_FR.lower()}  !\n", encoding="utf-8")
+    config = BuildConfig(filters=FilterConfig(exclude=(str(tmp_path / "test.txt"),)))
+    report = build(tmp_path / "in", tmp_path / "out", config, embedder=embedder)
+
+    assert {(p["fr"][:3], p["ar"][:3]) for p in report["pairs"]} == {("000", "001")}
+    assert len(report["pairs"]) == 2
+    versions = {p["fr"]: p["ar"] for p in report["pairs"]}
+    documents = {d["id"]: d for d in report["documents"]}
+    assert documents["000_v2"]["repaired"] == {"mojibake": 9}
+    rows = load_splits(tmp_path / "out")["train"]
+    once, _ = seeds_build
+    expected = [r for r in load_dataset(str(once), split="train")["translation"]
+                if not r["fr"].startswith("Jeudi")]
+    assert list(rows["translation"]) == expected  # every segment once, the test sentence gone
+    assert all(
+        sorted((f["fr_doc"], f["ar_doc"]) for f in row) == sorted(versions.items())
+        for row in rows["found_in"]
+    )  # each names both versions
+    assert "Ã" not in " ".join(r["fr"] for r in rows["translation"])
+    assert "Ouzbékistan" in " ".join(r["fr"] for r in rows["translation"])
+    assert report["filters"] == {"duplicate_pair": 11, "test_overlap": 2}
+    assert report["counts"]["collapsed_duplicates"] == 11
+    card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
+    assert "11 repeats of a segment pair" in card and "`test.txt`" in card
 
 
 def test_recipe_build_uses_its_settings(tmp_path, embedder) -> None:

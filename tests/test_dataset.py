@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 from datasets import load_dataset
@@ -15,7 +16,7 @@ from align.publish.dataset import (
     to_dataset,
     write_dataset_dir,
 )
-from align.records import Segment
+from align.records import Provenance, Segment
 
 LANGUAGES = ("fr", "ar")
 
@@ -39,15 +40,27 @@ def test_rows_carry_translation_and_indices() -> None:
     dataset = to_dataset([segment(0, bt_chrf=51.5), segment(1, bt_chrf=40.0)], LANGUAGES)
     assert dataset.column_names == [
         "id", "translation", "fr_doc", "ar_doc", "fr_url", "ar_url", "fr_sentences",
-        "ar_sentences", "alignment", "similarity", "bt_chrf",
+        "ar_sentences", "alignment", "similarity", "found_in", "bt_chrf",
     ]
     assert dataset.features["translation"].languages == ["ar", "fr"]
     row = dataset[1]
+    assert row["found_in"] == [{"fr_doc": "000", "ar_doc": "001", "fr_url": "", "ar_url": ""}]
     assert row["translation"] == {
         "ar": "انطلق المؤتمر يوم الأربعاء 1.", "fr": "La conférence a débuté mercredi 1."
     }
     assert row["ar_sentences"] == [1, 2]
     assert row["bt_chrf"] == pytest.approx(40.0)
+
+
+def test_found_in_names_every_document_pair() -> None:
+    found_in = (Provenance("000", "001", "https://fr.example/a", "https://ar.example/a"),
+                Provenance("000-v2", "001-v2"))
+    dataset = to_dataset([replace(segment(0), found_in=found_in)], LANGUAGES)
+    assert dataset[0]["found_in"] == [
+        {"fr_doc": "000", "ar_doc": "001", "fr_url": "https://fr.example/a",
+         "ar_url": "https://ar.example/a"},
+        {"fr_doc": "000-v2", "ar_doc": "001-v2", "fr_url": "", "ar_url": ""},
+    ]
 
 
 def test_empty_dataset_keeps_the_schema() -> None:

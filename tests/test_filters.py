@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
-from align.records import Segment
+from align.records import Provenance, Segment
 from align.stages.clean import normalise_digits
 from align.stages.filters import (
     DuplicateFilter,
@@ -104,6 +106,37 @@ def test_duplicates_are_folded() -> None:
     lenient = DuplicateFilter(FilterConfig(duplicate_sources=False))
     lenient(seg())
     assert lenient(seg(FR, "ترجمة أخرى")) == (True, "")
+
+
+def provenance(version: str) -> Provenance:
+    return Provenance(f"fr-{version}", f"ar-{version}", f"https://fr.example/{version}", "")
+
+
+@pytest.mark.parametrize(
+    ("src", "tgt"),
+    [
+        (FR, AR),
+        ("les autorités de 20 états membres de la CEI et de l'OCS participent à cet événement",
+         AR),  # case, apostrophe, final punctuation
+        (FR, "وتشارك في الحدث سلطات تمثل ٢٠ دولة عضو في رابطة الدول المستقلة "
+             "ومنظمة شنغهاي للتعاون"),  # Arabic-Indic digits, no final stop
+        (FR.replace(" de la ", "  de la "), "وتشـارك في الحدث سلطاتٌ تمثل 20 دولة عضو في رابطة "
+         "الدول المستقلة ومنظمة شنغهاي للتعاون."),  # spacing, tatweel, a vowel mark
+    ],
+)
+def test_near_duplicates_collapse_into_one_row_naming_both_versions(src: str, tgt: str) -> None:
+    first = replace(seg(), found_in=(provenance("v1"),))
+    again = replace(seg(src, tgt), found_in=(provenance("v2"),))
+    kept, rejected, counts = apply_filters([first, again, replace(first)])
+    assert [s.found_in for s in kept] == [(provenance("v1"), provenance("v2"))]
+    assert (kept[0].src, kept[0].tgt) == (FR, AR)
+    assert counts == {"duplicate_pair": 2}
+
+
+def test_other_numbers_are_not_a_duplicate() -> None:
+    other = seg(FR.replace("20", "21"), AR.replace("20", "21"))
+    kept, _, counts = apply_filters([seg(), other])
+    assert len(kept) == 2 and counts == {}
 
 
 def test_apply_filters_counts_and_order() -> None:

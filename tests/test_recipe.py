@@ -51,6 +51,17 @@ def test_minimal_recipe_takes_defaults(tmp_path):
     assert recipe.sources == ()
 
 
+def test_excluded_sets_resolve_against_the_recipe(tmp_path):
+    (tmp_path / "flores.fr.txt").write_text("Une phrase de test.\n", encoding="utf-8")
+    recipe = load_recipe(write(tmp_path, VALID + '[filters]\nexclude = ["flores.fr.txt"]\n'))
+    assert recipe.filters.exclude == (str((tmp_path / "flores.fr.txt").resolve()),)
+    path = write(tmp_path, VALID + '[filters]\nexclude = ["missing.txt"]\n')
+    with pytest.raises(InputError, match="excluded set 'missing.txt'"):
+        load_recipe(path)
+    with pytest.raises(ConfigError, match="'filters.exclude' must be an array"):
+        load_recipe(write(tmp_path, VALID + '[filters]\nexclude = "flores.fr.txt"\n'))
+
+
 def test_numbers_keep_their_meaning(tmp_path):
     recipe = load_recipe(
         write(

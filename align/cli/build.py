@@ -37,6 +37,14 @@ from align.wording import counted
 DEFAULTS = BuildConfig()
 SHOWN_REJECTED = 5  # rejected inputs named on the terminal; the report lists all
 
+Exclude = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--exclude", help="Sentences to keep out (a test set): a text file, one sentence a "
+        "line, or a dataset directory; repeatable. Removed segments count as test_overlap.",
+    ),
+]
+
 
 def build(
     input_path: InputPath,
@@ -72,6 +80,7 @@ def build(
         False, "--keep-rejected", help="Write filtered-out segments to a 'rejected' split."
     ),
     workers: int = typer.Option(1, min=1, help="Processes that align document pairs."),
+    exclude: Exclude = None,
     overwrite: bool = typer.Option(
         True, help="Replace an earlier build in --out (its data, card and report; other files "
         "there are kept)."
@@ -83,11 +92,15 @@ def build(
     Examples: align build seeds --out out/seeds
               align build corpora/seeds.toml --out out/seeds --backtranslate
               align build crawl.warc.gz --out out/crawl --pairs known-pairs.tsv
+              align build seeds --out out/seeds --exclude flores.fr.txt --exclude out/test
     """
     config = BuildConfig(
         languages=parse_languages(languages), embedder=embedder, signal=signal.value,
         pairs_file=str(pairs or ""),
     )
+    if exclude:
+        excluded = tuple(str(path) for path in exclude)
+        config = replace(config, filters=replace(config.filters, exclude=excluded))
     if max_size is not None:
         config = replace(config, align=replace(config.align, max_size=max_size))
     if deletion_penalty is not None:

@@ -26,6 +26,7 @@ from align.publish.dataset import (
 from align.publish.report import build_report, build_signature
 from align.recipe import Recipe, load_recipe
 from align.records import Segment
+from align.stages.decontaminate import Exclusion
 from align.stages.filters import apply_filters
 from align.stages.scoring import score_names, score_segments
 from align.stages.splits import assign_splits
@@ -54,7 +55,8 @@ def recipe_for(input_path: str | Path, config: BuildConfig) -> Recipe:
 
 
 def config_for(recipe: Recipe, base: BuildConfig) -> BuildConfig:
-    """``base`` with the recipe's languages and the pipeline options the recipe sets."""
+    """``base`` with the recipe's languages, filters and the pipeline options the recipe
+    sets; the excluded sets of both apply."""
     options = recipe.pipeline
     align = base.align
     if options.max_alignment_size is not None:
@@ -64,13 +66,14 @@ def config_for(recipe: Recipe, base: BuildConfig) -> BuildConfig:
     pairing = base.pairing
     if options.pairing_threshold is not None:
         pairing = replace(pairing, threshold=options.pairing_threshold)
+    filters = replace(recipe.filters, exclude=recipe.filters.exclude + base.filters.exclude)
     return replace(
         base,
         languages=recipe.languages,
         embedder=options.embedder or base.embedder,
         align=align,
         pairing=pairing,
-        filters=recipe.filters,
+        filters=filters,
     )
 
 
@@ -110,10 +113,11 @@ def build(
         config = config_for(recipe, config)
     else:
         recipe = recipe_for(input_path, config)
+    exclusion = Exclusion.load(config.filters.exclude)  # bad paths fail before any work
     result = build_corpus(recipe.inputs, config, embedder, progress, translator, workers)
     scored = score_segments(result.segments, translator, languages=config.languages,
                             progress=progress)
-    kept, rejected, filter_counts = apply_filters(scored, config.filters)
+    kept, rejected, filter_counts = apply_filters(scored, config.filters, exclusion)
     splits = split_segments(result, kept, recipe)
     if keep_rejected:
         splits["rejected"] = [replace(s, rejected_by=reason) for s, reason in rejected]

@@ -27,6 +27,7 @@ from align.records import (
     Document,
     DocumentPair,
     Progress,
+    Provenance,
     Segment,
     Sentence,
     Unpaired,
@@ -100,6 +101,8 @@ def align_pair(
         np.einsum("ij,ij->i", embedder.encode(src_texts), embedder.encode(tgt_texts))
         if beads else np.zeros(0)
     )
+    found_in = (Provenance(pair.src.id, pair.tgt.id, pair.src.meta.get("url", ""),
+                           pair.tgt.meta.get("url", "")),)
     segments = [
         Segment(
             id=segment_id(pair.src.id, pair.tgt.id, src_text, tgt_text),
@@ -113,6 +116,7 @@ def align_pair(
             similarity=round(float(cosine), 4),
             src_url=pair.src.meta.get("url", ""),
             tgt_url=pair.tgt.meta.get("url", ""),
+            found_in=found_in,
         )
         for bead, src_text, tgt_text, cosine in zip(
             beads, src_texts, tgt_texts, cosines, strict=True

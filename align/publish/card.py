@@ -11,6 +11,7 @@ import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from align.errors import ConfigError
@@ -285,9 +286,26 @@ def _statistics(info: CardInfo) -> str:
         kept = "in the `rejected` split" if s.split_sizes.get("rejected") else "not published"
         parts.append(f"Segments removed by each filter ({kept}):\n\n"
                      + _table(("filter", "removed"), list(info.filter_counts.items())))
+        parts.extend(_filter_notes(info))
     else:
         parts.append("The filters removed no segment.")
     return "\n\n".join(parts)
+
+
+def _filter_notes(info: CardInfo) -> list[str]:
+    """What the duplicate and test-overlap counts mean."""
+    notes = []
+    collapsed = info.filter_counts.get("duplicate_pair", 0)
+    if collapsed:
+        notes.append(f"{collapsed} repeats of a segment pair (case, spacing, punctuation, digit "
+                     "scripts and Arabic diacritics ignored) were collapsed into the row that "
+                     "names, in `found_in`, every document pair it was found in.")
+    if info.filter_counts.get("test_overlap"):
+        excluded = info.signature.get("config", {}).get("filters", {}).get("exclude", [])
+        names = ", ".join(f"`{Path(p).name}`" for p in excluded) or "the excluded sets"
+        notes.append(f"`test_overlap`: segments holding a sentence of {names} were removed, "
+                     "so the corpus can be evaluated on them.")
+    return notes
 
 
 _COLUMNS = {
@@ -295,6 +313,7 @@ _COLUMNS = {
     "translation": "the segment in both languages",
     "alignment": "bead type, source sentence count first (e.g. `1-2`)",
     "similarity": "cosine of the sentence embeddings of the two sides",
+    "found_in": "every document pair (ids and URLs) the segment was found in",
     "bt_chrf": "chrF (0–1) of the back-translated target against the source",
     "bt_bleu": "BLEU (0–1) of the back-translated target against the source",
     "bt_chrf_rev": "chrF (0–1) of the translated source against the target",

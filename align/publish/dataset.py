@@ -29,7 +29,7 @@ from typing import Any
 from align.errors import InputError
 from align.publish.card import ordered_splits
 from align.publish.files import check_writable, make_staging_dir, swap_in
-from align.records import Segment
+from align.records import Provenance, Segment
 
 REPORT_FILE = "build_report.json"
 CARD_FILE = "README.md"
@@ -44,7 +44,9 @@ def features(
     """The dataset schema: a ``Translation`` feature, document ids and URLs (empty when
     unknown), sentence indices, scores.
 
-    Rows of the ``rejected`` split also name the filter that rejected them.
+    ``found_in`` names every document pair (and URLs) a row was found in: repeats of a
+    segment collapse into one row. Rows of the ``rejected`` split also name the filter that
+    rejected them.
     """
     from datasets import Features, List, Translation, Value
 
@@ -60,6 +62,8 @@ def features(
         f"{tgt}_sentences": List(Value("int32")),
         "alignment": Value("string"),
         "similarity": Value("float32"),
+        "found_in": List({f"{lang}_{name}": Value("string")
+                          for name in ("doc", "url") for lang in (src, tgt)}),
     }
     columns.update({name: Value("float32") for name in score_columns})
     if rejected:
@@ -96,6 +100,12 @@ def segments_to_rows(
         rows[f"{tgt}_sentences"].append(list(s.tgt_sentences))
         rows["alignment"].append(s.alignment)
         rows["similarity"].append(s.similarity)
+        found_in = s.found_in or (Provenance(s.src_doc, s.tgt_doc, s.src_url, s.tgt_url),)
+        rows["found_in"].append([
+            {f"{src}_doc": p.src_doc, f"{tgt}_doc": p.tgt_doc,
+             f"{src}_url": p.src_url, f"{tgt}_url": p.tgt_url}
+            for p in found_in
+        ])
         for name in scores:
             value = s.scores.get(name)
             rows[name].append(None if value is None or math.isnan(value) else value)

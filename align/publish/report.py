@@ -68,6 +68,7 @@ def build_report(
             "lang_confidence": round(d.lang_confidence, 4),
             "paragraphs": len(d.paragraphs),
             "removed": d.removed,
+            "repaired": d.repaired,
             "meta": d.meta,
         }
         for d in result.documents
@@ -86,7 +87,12 @@ def build_report(
     return {
         "signature": dict(signature),
         "seconds": round(result.seconds, 3),
-        "counts": {**counts, "kept_segments": sum(split_sizes.values())},
+        "counts": {
+            **counts,
+            "kept_segments": sum(split_sizes.values()),
+            "collapsed_duplicates": filter_counts.get("duplicate_pair", 0),
+            "repaired_documents": sum(bool(d.repaired) for d in result.documents),
+        },
         "alignment_types": result.alignment_types(),
         "filters": dict(filter_counts),
         "splits": dict(split_sizes),

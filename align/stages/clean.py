@@ -3,9 +3,10 @@
 Each line is a paragraph. A paragraph is dropped, with its reason counted in
 ``Document.removed``, when it is
 
-* ``cross_document``: a line repeated across documents of the collection (menus, footers);
-* ``duplicate``: an exact repeat, or contained in a neighbouring paragraph, of another one
-  (the longer one is kept: a lead repeated after its dateline);
+* ``cross_document``: site furniture repeated across the pages of one site
+  (:func:`is_furniture`): a short line that is not a sentence, found on several pages, or
+  any line found on a large share of the site's pages. A full sentence shared by a few
+  articles (an updated version, republished wire copy) is content and stays;
 * ``foreign_language``: confidently in a language other than the document's;
 * ``footer``: a share / comment / subscribe / login line: it holds a cue word of
   ``CUES`` and does not end as a sentence (the cues are one signal, never enough alone);
@@ -17,8 +18,13 @@ Each line is a paragraph. A paragraph is dropped, with its reason counted in
 Body-like means a sentence of five words or more, a line of fifteen words or more, or,
 for a line holding a cue word, a sentence of twelve words or more.
 
+A paragraph repeated inside one document is kept: its translation on the other side is
+often worded differently, so dropping it on one side only would break the parallelism.
+Repeats are removed after alignment, as duplicate segments (``align.stages.filters``).
+
 A title's site-name suffix ("… – Site News") is cut and kept in ``meta["site"]``.
-The kept paragraphs are NFC of the original text; matching uses
+Mojibake (UTF-8 read as cp1252: "OuzbÃ©kistan") is repaired by ftfy and counted in
+``Document.repaired``. The kept paragraphs are NFC of the original text; matching uses
 :func:`normalise_for_matching`.
 """
 
@@ -31,6 +37,9 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+from urllib.parse import urlsplit
+
+import ftfy
 
 from align.fold import fold_arabic
 from align.records import Article, Document, Progress
@@ -64,9 +73,12 @@ _MEDIA_WORD = re.compile(r"(?i)\b(?:news|info|tv|press|actu\w*|journal|times|pos
 _SPACES = re.compile(r"[ \t]+")
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u00ad"))
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
+_PUNCTUATION = re.compile(r"[^\w\s]|_")
 FOREIGN_CONFIDENCE = 0.7  # no French or Arabic line of NTREX-128 is misread at 0.5
-NEIGHBOURS = 2  # containment duplicates are searched this many paragraphs away
-MIN_CONTAINED = 40  # characters: shorter paragraphs are not tested for containment
+SHORT_LINE_WORDS = 8  # a line under this many words that is not a sentence is a short line
+SHORT_LINE_SHARE = 0.02  # short lines on this share of a site's pages (and 2+) are furniture
+FURNITURE_SHARE = 0.3  # any line on this share of a site's pages (and 5+) is furniture
+MIN_FURNITURE_PAGES = 5
 
 
 @lru_cache(maxsize=8)
@@ -95,6 +107,18 @@ def normalise_for_matching(text: str, lang: str) -> str:
     text = _moses(lang).normalize(text)
     text = normalise_digits(fold_arabic(text))
     return " ".join(text.split())
+
+
+def comparison_key(text: str) -> str:
+    """A key that ignores case, spacing, punctuation, digit scripts, Arabic diacritics and
+    tatweel: near-duplicate segments and excluded sentences are found with it."""
+    folded = _PUNCTUATION.sub(" ", normalise_for_matching(text, "xx").casefold())
+    return " ".join(folded.split())
+
+
+def repair_encoding(text: str) -> str:
+    """``text`` with mojibake undone (UTF-8 decoded as cp1252 or Latin-1), by ftfy."""
+    return ftfy.fix_encoding(text)
 
 
 def _key(text: str) -> str:
@@ -134,6 +158,13 @@ def split_lines(text: str) -> list[str]:
     return [line for raw in text.splitlines() if (line := _SPACES.sub(" ", raw).strip())]
 
 
+def repaired_lines(text: str) -> tuple[list[str], int]:
+    """:func:`split_lines` of ``text`` with mojibake repaired, and how many lines it changed."""
+    lines = split_lines(text)
+    repaired = [unicodedata.normalize("NFC", repair_encoding(line)) for line in lines]
+    return repaired, sum(a != b for a, b in zip(lines, repaired, strict=True))
+
+
 def _foreign(text: str, lang: str, script: str) -> bool:
     """Whether a line is mostly in another script than the document's, or is confidently
     identified as another language."""
@@ -144,15 +175,12 @@ def _foreign(text: str, lang: str, script: str) -> bool:
     return other not in (lang, UNDETERMINED) and confidence >= FOREIGN_CONFIDENCE
 
 
-def _reason(p: _Paragraph, lang: str, script: str, seen: set[str],
-            boilerplate: frozenset[str]) -> str | None:
+def _reason(p: _Paragraph, lang: str, script: str, boilerplate: frozenset[str]) -> str | None:
     """Why a paragraph is dropped on its own merits, or None."""
     if not any(c.isalpha() for c in p.key):
         return "navigation"
     if p.key in boilerplate:
         return "cross_document"
-    if p.key in seen:
-        return "duplicate"
     if _foreign(p.text, lang, script):
         return "foreign_language"
     if p.cue and not p.final:
@@ -163,17 +191,6 @@ def _reason(p: _Paragraph, lang: str, script: str, seen: set[str],
     if not p.final and (p.words <= 3 or (p.words <= 4 and p.text.upper() == p.text)):
         return "navigation"
     return None
-
-
-def _drop_contained(kept: list[_Paragraph]) -> list[_Paragraph]:
-    """Drop paragraphs whose text is inside a longer neighbouring paragraph."""
-    out = []
-    for i, p in enumerate(kept):
-        near = kept[max(0, i - NEIGHBOURS): i] + kept[i + 1: i + 1 + NEIGHBOURS]
-        if not (len(p.key) >= MIN_CONTAINED
-                and any(len(q.key) > len(p.key) and p.key in q.key for q in near)):
-            out.append(p)
-    return out
 
 
 def _strip_site(title: str) -> tuple[str, str | None]:
@@ -207,7 +224,7 @@ def _document_language(text: str, languages: Sequence[str], hint: str | None) ->
 def _clean(article: Article, languages: Sequence[str],
            boilerplate: frozenset[str]) -> Document | str:
     """The cleaned document, or the reason the article is rejected."""
-    lines = split_lines(article.text)
+    lines, repaired = repaired_lines(article.text)
     if not lines:
         return "empty after cleaning"
     if article.lang and article.lang not in languages:
@@ -220,12 +237,10 @@ def _clean(article: Article, languages: Sequence[str],
         return f"language {lang} not in {', '.join(languages)}"
     script = script_profile(text)[0]
     removed: Counter[str] = Counter()
-    seen: set[str] = set()
     kept: list[_Paragraph] = []
     for line in lines:
         p = _paragraph(line)
-        reason = _reason(p, lang, script, seen, boilerplate)
-        seen.add(p.key)
+        reason = _reason(p, lang, script, boilerplate)
         if reason:
             removed[reason] += 1
         else:
@@ -235,20 +250,19 @@ def _clean(article: Article, languages: Sequence[str],
     for p in kept[last_body + 1:]:
         removed["footer" if p.cue else "navigation"] += 1
     kept = kept[: last_body + 1]
-    deduplicated = _drop_contained(kept)
-    removed["duplicate"] += len(kept) - len(deduplicated)
-    paragraphs = [p.text for p in deduplicated]
+    paragraphs = [p.text for p in kept]
     if not paragraphs:
         return "empty after cleaning"
     meta = dict(article.meta)
-    if not deduplicated[0].final:
+    if not kept[0].final:
         paragraphs[0], site = _strip_site(paragraphs[0])
         if site:
             meta["site"] = site
             removed["title_suffix"] += 1
     return Document(id=article.id, lang=lang, paragraphs=paragraphs, source=article.source,
                     lang_confidence=round(confidence, 4), meta=meta,
-                    removed={k: v for k, v in sorted(removed.items()) if v})
+                    removed={k: v for k, v in sorted(removed.items()) if v},
+                    repaired={"mojibake": repaired} if repaired else {})
 
 
 def clean_article(article: Article, languages: Sequence[str],
@@ -258,56 +272,75 @@ def clean_article(article: Article, languages: Sequence[str],
     return result if isinstance(result, Document) else None
 
 
-def repeated_lines(articles: Iterable[Article], short_words: int = 8,
-                   done: Callable[[int], None] | None = None) -> frozenset[str]:
-    """Matching keys of lines found in several documents: two for short non-sentence
-    lines (site furniture), three for any line. ``done(i)`` follows the articles read."""
-    documents: Counter[str] = Counter()
-    shapes: dict[str, _Paragraph] = {}
+def is_furniture(line: str, documents: int, site_documents: int) -> bool:
+    """Whether ``line``, found on ``documents`` of a site's ``site_documents`` pages, is site
+    furniture: a short line that is not a sentence, on two pages or more (and at least
+    ``SHORT_LINE_SHARE`` of them), or any line on at least ``FURNITURE_SHARE`` of the pages
+    (and ``MIN_FURNITURE_PAGES`` or more).
+
+    A pure function of counts, so the counts can come from anywhere (hash buckets of a
+    distributed build). "Partager sur Facebook" on 2 of 5 pages is furniture; a full
+    sentence of a story on 3 of 570 pages (an updated version, wire copy) is not.
+    """
+    p = _paragraph(line)
+    if not p.final and p.words < SHORT_LINE_WORDS:
+        return documents >= max(2, SHORT_LINE_SHARE * site_documents)
+    return documents >= max(MIN_FURNITURE_PAGES, FURNITURE_SHARE * site_documents)
+
+
+def site_of(article: Article) -> str:
+    """The site an article comes from: the host of its URL, or "" (one site) without one."""
+    url = article.meta.get("url", "")
+    return (urlsplit(url).hostname or "") if url else ""
+
+
+def furniture_lines(articles: Iterable[Article], done: Callable[[int], None] | None = None
+                    ) -> dict[str, frozenset[str]]:
+    """Matching keys of the furniture lines of each site (see :func:`is_furniture`).
+    ``done(i)`` follows the articles read."""
+    documents: dict[str, Counter[str]] = {}
+    pages: Counter[str] = Counter()
+    shapes: dict[str, str] = {}
     for i, article in enumerate(articles, start=1):
-        paragraphs = [_paragraph(line) for line in split_lines(article.text)]
-        for p in paragraphs:
-            shapes.setdefault(p.key, p)
-        documents.update({p.key for p in paragraphs})
+        site = site_of(article)
+        pages[site] += 1
+        keys = set()
+        for line in repaired_lines(article.text)[0]:
+            key = _key(line)
+            shapes.setdefault(key, line)
+            keys.add(key)
+        documents.setdefault(site, Counter()).update(keys)
         if done:
             done(i)
-    return frozenset(
-        key for key, n in documents.items()
-        if n >= 3 or (n >= 2 and not shapes[key].final and shapes[key].words < short_words)
-    )
+    return {
+        site: frozenset(k for k, n in counts.items() if is_furniture(shapes[k], n, pages[site]))
+        for site, counts in documents.items()
+    }
 
 
 def clean_articles(
     articles: Sequence[Article], languages: Sequence[str] = ("fr", "ar"),
     progress: Progress | None = None,
 ) -> tuple[list[Document], list[tuple[Article, str]]]:
-    """Clean a collection: cross-document boilerplate, exact duplicate articles, languages.
+    """Clean a collection: site furniture, page furniture, languages.
 
-    Returns the documents and the rejected articles with the reason. ``progress`` is
-    called with ``("clean", steps done, steps)``: two steps per article, one reading its
-    lines for repeats across documents, one cleaning it.
+    Articles published twice are both kept: their segments collapse into one row naming
+    both after alignment. Returns the documents and the rejected articles with the reason.
+    ``progress`` is called with ``("clean", steps done, steps)``: two steps per article, one
+    reading its lines for repeats across documents, one cleaning it.
     """
     rejected: list[tuple[Article, str]] = []
-    unique: list[Article] = []
-    first: dict[str, str] = {}
-    for article in articles:
-        key = _key(article.text)
-        if key in first:
-            rejected.append((article, f"duplicate of article {first[key]}"))
-        else:
-            first[key] = article.id
-            unique.append(article)
-    steps = 2 * len(unique)
-    boilerplate = repeated_lines(
-        unique, done=(lambda i: progress("clean", i, steps)) if progress else None
+    steps = 2 * len(articles)
+    furniture = furniture_lines(
+        articles, done=(lambda i: progress("clean", i, steps)) if progress else None
     )
     documents: list[Document] = []
-    for i, article in enumerate(unique, start=1):
-        result = _clean(article, languages, boilerplate)
+    for i, article in enumerate(articles, start=1):
+        result = _clean(article, languages, furniture[site_of(article)])
         if isinstance(result, Document):
             documents.append(result)
         else:
             rejected.append((article, result))
         if progress:
-            progress("clean", len(unique) + i, steps)
+            progress("clean", len(articles) + i, steps)
     return documents, rejected

@@ -1,10 +1,16 @@
 """Filters that accept or reject scored segments and say why (OpusFilter / datatrove style).
 
 Each filter returns ``(keep, reason)``; ``reason`` is ``""`` when the segment is kept and a
-stable keyword otherwise (``low_score``, ``length_ratio``, ``wrong_language``,
-``number_mismatch``, ``duplicate_pair``, ``duplicate_source``), so rejections can be
-counted, reported and written to their own split. Filters read the scores that
-``align.stages.scoring.score_segments`` stored; a filter whose score is absent keeps the segment.
+stable keyword otherwise (``test_overlap``, ``low_score``, ``length_ratio``,
+``wrong_language``, ``number_mismatch``, ``duplicate_pair``, ``duplicate_source``), so
+rejections can be counted, reported and written to their own split. Filters read the scores
+that ``align.stages.scoring.score_segments`` stored; a filter whose score is absent keeps the
+segment.
+
+Duplicates are compared by :func:`align.stages.clean.comparison_key` (case, spacing,
+punctuation, digit scripts, Arabic diacritics and tatweel ignored): a pair found again, in
+the same or another document pair, collapses into the first kept row, whose ``found_in``
+then names every document pair it was found in.
 """
 
 from __future__ import annotations
@@ -12,11 +18,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from align.fold import fold_arabic
 from align.records import Segment
-from align.stages.clean import normalise_digits
+from align.stages.clean import comparison_key, normalise_digits
+from align.stages.decontaminate import Exclusion
 
 FilterResult = tuple[bool, str]
 KEEP: FilterResult = (True, "")
@@ -45,6 +51,7 @@ class FilterConfig:
     min_number_overlap: float | None = 0.5  # Jaccard overlap of the numbers of both sides
     duplicate_pairs: bool = True  # the same (source, target) pair twice
     duplicate_sources: bool = True  # the same source with another target
+    exclude: tuple[str, ...] = ()  # sentence files or dataset directories (test sets)
 
 
 def numbers(text: str) -> set[int]:
@@ -100,27 +107,28 @@ def number_filter(segment: Segment, config: FilterConfig) -> FilterResult:
 
 
 class DuplicateFilter:
-    """Rejects repeats of an earlier kept pair or source (compared case- and space-folded,
-    Arabic without vowel marks)."""
+    """Rejects repeats of an earlier kept pair or source (compared by ``comparison_key``)."""
 
     def __init__(self, config: FilterConfig) -> None:
         self.config = config
-        self.pairs: set[tuple[str, str]] = set()
+        self.pairs: dict[tuple[str, str], int] = {}  # key -> index of the first kept segment
         self.sources: set[str] = set()
+        self.kept = 0
 
     def __call__(self, segment: Segment) -> FilterResult:
-        src, tgt = _fold(segment.src), _fold(segment.tgt)
+        return self.check(segment)[0]
+
+    def check(self, segment: Segment) -> tuple[FilterResult, int | None]:
+        """The verdict and, for a repeated pair, the index of the kept segment it repeats."""
+        src, tgt = comparison_key(segment.src), comparison_key(segment.tgt)
         if self.config.duplicate_pairs and (src, tgt) in self.pairs:
-            return False, "duplicate_pair"
+            return (False, "duplicate_pair"), self.pairs[src, tgt]
         if self.config.duplicate_sources and src in self.sources:
-            return False, "duplicate_source"
-        self.pairs.add((src, tgt))
+            return (False, "duplicate_source"), None
+        self.pairs.setdefault((src, tgt), self.kept)
         self.sources.add(src)
-        return KEEP
-
-
-def _fold(text: str) -> str:
-    return " ".join(fold_arabic(text).casefold().split())
+        self.kept += 1
+        return KEEP, None
 
 
 QUALITY_FILTERS: tuple[Callable[[Segment, FilterConfig], FilterResult], ...] = (
@@ -132,25 +140,39 @@ QUALITY_FILTERS: tuple[Callable[[Segment, FilterConfig], FilterResult], ...] = (
 
 
 def apply_filters(
-    segments: Iterable[Segment], config: FilterConfig = FilterConfig()
+    segments: Iterable[Segment],
+    config: FilterConfig = FilterConfig(),
+    exclusion: Exclusion | None = None,
 ) -> tuple[list[Segment], list[tuple[Segment, str]], dict[str, int]]:
     """Split segments into kept and rejected-with-reason, and count rejections per reason.
 
-    Quality filters run first, in ``QUALITY_FILTERS`` order, and the first failing one
-    gives the reason; duplicates are judged last, among segments that passed them, so the
-    first good occurrence of a pair is the one kept.
+    Segments overlapping an excluded set (``test_overlap``) go first; then quality filters
+    run in ``QUALITY_FILTERS`` order, and the first failing one gives the reason; duplicates
+    are judged last, among segments that passed them, so the first good occurrence of a
+    pair is the one kept, and it names the document pairs of its repeats in ``found_in``.
     """
+    excluded = Exclusion.load(config.exclude)
     duplicates = DuplicateFilter(config)
     kept: list[Segment] = []
     rejected: list[tuple[Segment, str]] = []
     for segment in segments:
-        reason = _first_reason(segment, config) or duplicates(segment)[1]
+        reason, first = excluded.reason(segment) or _first_reason(segment, config), None
+        if not reason:
+            (_, reason), first = duplicates.check(segment)
+        if first is not None:
+            kept[first] = _found_also_in(kept[first], segment)
         if reason:
             rejected.append((segment, reason))
         else:
             kept.append(segment)
     counts = Counter(reason for _, reason in rejected)
     return kept, rejected, dict(counts.most_common())
+
+
+def _found_also_in(kept: Segment, repeat: Segment) -> Segment:
+    """``kept`` naming the document pairs of ``repeat`` too."""
+    found = dict.fromkeys(kept.found_in + repeat.found_in)
+    return replace(kept, found_in=tuple(found))
 
 
 def _first_reason(segment: Segment, config: FilterConfig) -> str:
