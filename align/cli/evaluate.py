@@ -127,3 +127,25 @@ def ntrex(
         f"{pairing.withheld} French documents without counterpart)"
     )
 
+
+
+@bench_app.command("collections")
+def collections(
+    data: Path = Data,
+    embedder: EmbedderName = DEFAULT_EMBEDDER,
+    sizes: str = typer.Option("570,2280", help="Shared-passage collection sizes, in articles."),
+    split: str = typer.Option("test", help="NTREX documents: 'dev', 'test' or 'all'."),
+) -> None:
+    """Cleaning and pairing of articles sharing passages and of short briefs with same-story
+    distractors, cut from NTREX-128: true pairs found, false pairs made.
+
+    Example: align bench collections --data ntrex128 --sizes 570,2280
+    """
+    from align.bench.collections import HEADER, briefs, pair_collection, shared_passages
+
+    model = load_embedder(embedder)
+    typer.echo(HEADER)
+    typer.echo(pair_collection("briefs", *briefs(data, split), model).line())
+    for size in [int(s) for s in sizes.split(",") if s.strip()]:
+        articles, truth = shared_passages(data, size, split)
+        typer.echo(pair_collection(f"shared passages {size}", articles, truth, model).line())

@@ -73,6 +73,10 @@ _MEDIA_WORD = re.compile(r"(?i)\b(?:news|info|tv|press|actu\w*|journal|times|pos
 _SPACES = re.compile(r"[ \t]+")
 _INVISIBLE = dict.fromkeys(map(ord, "\ufeff\u200b\u00ad"))
 _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
+# A UTF-8 lead byte then a continuation byte, both read as cp1252 or Latin-1.
+_MOJIBAKE = re.compile("[\u00c2-\u00f4][\u0080-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d"
+                       "\u017e\u0192\u02c6\u02dc\u2013\u2014\u2018-\u201a\u201c-\u201e"
+                       "\u2020-\u2022\u2026\u2030\u2039\u203a\u20ac\u2122]")
 _PUNCTUATION = re.compile(r"[^\w\s]|_")
 FOREIGN_CONFIDENCE = 0.7  # no French or Arabic line of NTREX-128 is misread at 0.5
 SHORT_LINE_WORDS = 8  # a line under this many words that is not a sentence is a short line
@@ -117,8 +121,12 @@ def comparison_key(text: str) -> str:
 
 
 def repair_encoding(text: str) -> str:
-    """``text`` with mojibake undone (UTF-8 decoded as cp1252 or Latin-1), by ftfy."""
-    return ftfy.fix_encoding(text)
+    """``text`` with mojibake undone (UTF-8 decoded as cp1252 or Latin-1), by ftfy.
+
+    Only text holding what such a misreading produces (a UTF-8 lead byte read as "Ã", "Ø",
+    "â"… before a continuation byte read as "©", "€", "™"…) is handed to ftfy.
+    """
+    return ftfy.fix_encoding(text) if _MOJIBAKE.search(text) else text
 
 
 def _key(text: str) -> str:
