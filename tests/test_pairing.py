@@ -7,12 +7,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from align.records import Document
+from align.records import Document, DocumentPair
 from align.stages.clean import clean_articles
 from align.stages.ingest import read_articles
 from align.stages.pairing import (
     PairingConfig,
     length_agreement,
+    margins,
     number_overlap,
     numbers_in,
     pair_documents,
@@ -101,3 +102,43 @@ def test_sentence_coverages_equal_one_pair_at_a_time(seed, src_size, sizes) -> N
     others = [rng.standard_normal((n, 8)).astype(np.float32) for n in sizes]
     expected = [sentence_coverage(src, other) for other in others]
     assert sentence_coverages(src, others) == pytest.approx(expected, abs=1e-5)
+
+
+PARAGRAPHS_FR = [
+    "Une conférence conjointe de la CEI et de l’OCS a débuté mercredi à Tachkent.",
+    "Les autorités de 20 États membres participent à cet événement de deux jours.",
+    "Les participants ont souligné la nécessité de mesures communes contre le terrorisme.",
+    "Jeudi, ils discuteront de la lutte contre le financement du terrorisme.",
+]
+PARAGRAPHS_AR = [
+    "انطلق يوم الأربعاء في طشقند مؤتمر مشترك لرابطة الدول المستقلة ومنظمة شنغهاي للتعاون.",
+    "وتشارك في الحدث الذي يستمر يومين سلطات تمثل 20 دولة عضو.",
+    "وشدد المشاركون على الحاجة إلى تدابير مشتركة لمكافحة الإرهاب.",
+    "وسيناقشون الخميس مكافحة تمويل الإرهاب.",
+]
+
+
+def candidate(src: Document, tgt: Document, score: float) -> DocumentPair:
+    return DocumentPair(src, tgt, score, score, 0.5, 1.0)
+
+
+def test_margin_is_the_lead_over_each_documents_best_other_candidate() -> None:
+    story = Document("fr-v1", "fr", PARAGRAPHS_FR[:3])
+    update = Document("fr-v2", "fr", PARAGRAPHS_FR)  # the story with one paragraph more
+    copy = Document("fr-copy", "fr", PARAGRAPHS_FR[:3])  # published twice
+    arabic = Document("ar-v1", "ar", PARAGRAPHS_AR[:3])
+    pairs = [candidate(story, arabic, 0.66), candidate(update, arabic, 0.6),
+             candidate(copy, arabic, 0.66)]
+    assert margins(pairs) == pytest.approx([0.06, -0.06, 0.06])  # a copy is no rival
+    assert margins(pairs[1:2]) == pytest.approx([0.6])  # alone: its score
+
+
+def test_two_versions_pair_with_their_own_translations(embedder) -> None:
+    french = [Document("fr-v1", "fr", PARAGRAPHS_FR[:3]), Document("fr-v2", "fr", PARAGRAPHS_FR)]
+    arabic = [Document("ar-v1", "ar", PARAGRAPHS_AR[:3])]
+    pairs, unpaired = pair_documents(french, arabic, embedder)
+    assert [(p.src.id, p.tgt.id) for p in pairs] == [("fr-v1", "ar-v1")]
+    assert [u.document.id for u in unpaired] == ["fr-v2"]
+    both = [Document("ar-v1", "ar", PARAGRAPHS_AR[:3]), Document("ar-v2", "ar", PARAGRAPHS_AR)]
+    pairs, _ = pair_documents(french, both, embedder)
+    assert [(p.src.id, p.tgt.id) for p in pairs] == [("fr-v1", "ar-v1"), ("fr-v2", "ar-v2")]

@@ -16,8 +16,11 @@ article on the same topic:
 
 Candidates come from :mod:`align.stages.candidates` (nearest document vectors, blocked by
 publication date); pairs are then chosen one-to-one, best score first (ties broken by
-document ids), among those :func:`accept_pair` accepts, so an article with no counterpart
-stays unpaired even when a topically close article exists.
+document ids), among those :func:`accept_pair` accepts that are also (nearly) the best
+candidate of both documents (:func:`margins`), so an article with no counterpart stays
+unpaired even when a topically close article exists, and an article overlapping a
+translated one (an updated version) is not paired with its translation. A copy of the
+same text is not a competitor: a story published twice pairs twice.
 """
 
 from __future__ import annotations
@@ -44,6 +47,7 @@ from align.stages.split import split_paragraphs
 from align.stages.urls import blocking_keys, url_evidence
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+MARGIN = -0.02
 
 
 @dataclass(frozen=True)
@@ -59,6 +63,7 @@ class PairingConfig:
     id_weight: float = 0.1  # shared article id (or slug words) on one site
     date_weight: float = 0.0  # publication dates close
     threshold: float = 0.5  # minimum combined score of a pair
+    margin: float = MARGIN  # minimum lead over the best other candidate of either document
     char_ratio: float = 0.8  # expected target/source length in characters (ar/fr on NTREX: 0.79)
     search: CandidateConfig = field(default_factory=CandidateConfig)
 
@@ -270,6 +275,7 @@ def choose_pairs(
     """The global one-to-one choice: accepted pairs best first, ties broken by document ids;
     every document left over is returned with the reason it stayed unpaired."""
     order = sorted(range(len(scored)), key=lambda n: _rank(scored[n]))
+    leads = margins(scored)
     pairs: list[DocumentPair] = []
     used_src: set[int] = set()
     used_tgt: set[int] = set()
@@ -279,7 +285,8 @@ def choose_pairs(
         (i, j), pair = candidates[n].tolist(), scored[n]
         best_src.setdefault(i, pair)
         best_tgt.setdefault(j, pair)
-        if i in used_src or j in used_tgt or not accept_pair(pair, config):
+        if (i in used_src or j in used_tgt or not accept_pair(pair, config)
+                or leads[n] < config.margin):
             continue
         pairs.append(pair)
         used_src.add(i)
@@ -305,6 +312,22 @@ class _StageClock:
         if self.seconds is not None:
             self.seconds[stage] = self.seconds.get(stage, 0.0) + now - self.start
         self.start = now
+
+
+def margins(scored: Sequence[DocumentPair]) -> list[float]:
+    """Per candidate pair, its score minus the best score of another candidate of either of
+    its documents (0 without one); a candidate with the same text is not another one."""
+    by_doc: dict[int, list[DocumentPair]] = {}
+    for pair in scored:
+        by_doc.setdefault(id(pair.src), []).append(pair)
+        by_doc.setdefault(id(pair.tgt), []).append(pair)
+
+    def rival(pair: DocumentPair, doc: Document, other: Document) -> float:
+        return max((p.score for p in by_doc[id(doc)]
+                    if (p.tgt if p.src is doc else p.src).text != other.text), default=0.0)
+
+    return [pair.score - max(rival(pair, pair.src, pair.tgt), rival(pair, pair.tgt, pair.src))
+            for pair in scored]
 
 
 def _rank(pair: DocumentPair) -> tuple[float, str, str]:
