@@ -28,6 +28,7 @@ from align.cli.options import (
 )
 from align.cli.progress import progress_bars
 from align.engine.build import build as build_dataset
+from align.engine.executors import ExecutorOptions
 from align.engine.pipeline import BuildConfig
 from align.models.embed import DEFAULT_EMBEDDER
 from align.models.translate import DEFAULT_MT_MODEL, load_translator
@@ -79,7 +80,23 @@ def build(
     keep_rejected: bool = typer.Option(
         False, "--keep-rejected", help="Write filtered-out segments to a 'rejected' split."
     ),
-    workers: int = typer.Option(1, min=1, help="Processes that align document pairs."),
+    workers: int = typer.Option(
+        1, min=1, help="Processes (tasks run at once with --executor local or ray)."
+    ),
+    tasks: int | None = typer.Option(
+        None, min=1, help="Run the stages in this many shards, resumable (default with "
+        "--executor: --workers). Keep it the same to resume a build.",
+    ),
+    executor: str | None = typer.Option(
+        None, help="Run the stages as resumable shards on 'local', 'ray' or 'slurm' "
+        "(default: in memory, unless --tasks is given)."
+    ),
+    ray_address: str | None = typer.Option(
+        None, help="Ray cluster to use (default: start a local one for the build)."
+    ),
+    partition: str | None = typer.Option(None, help="Slurm partition (default: the cluster's)."),
+    time_limit: str = typer.Option("04:00:00", "--time", help="Slurm time limit per task."),
+    cpus_per_task: int = typer.Option(1, min=1, help="CPUs per task (Ray and Slurm)."),
     exclude: Exclude = None,
     overwrite: bool = typer.Option(
         True, help="Replace an earlier build in --out (its data, card and report; other files "
@@ -89,11 +106,22 @@ def build(
 ) -> None:
     """Build a sentence-aligned parallel dataset from a folder of articles or a recipe.
 
+    With --executor or --tasks the stages keep their shards and caches in OUT.work beside
+    OUT: rerunning the same command after a crash resumes, and a rerun with more articles
+    reuses what it can.
+
     Examples: align build seeds --out out/seeds
               align build corpora/seeds.toml --out out/seeds --backtranslate
               align build crawl.warc.gz --out out/crawl --pairs known-pairs.tsv
               align build seeds --out out/seeds --exclude flores.fr.txt --exclude out/test
+              align build news/ --out out/news --executor local --workers 8
     """
+    runner = None
+    if executor is not None or tasks is not None:
+        runner = ExecutorOptions(
+            kind=executor or "local", workers=workers, ray_address=ray_address,
+            partition=partition, time=time_limit, cpus_per_task=cpus_per_task,
+        )
     config = BuildConfig(
         languages=parse_languages(languages), embedder=embedder, signal=signal.value,
         pairs_file=str(pairs or ""),
@@ -116,7 +144,8 @@ def build(
     with progress_bars(not quiet) as progress:
         report = build_dataset(
             input_path, out, config, translator=translator, keep_rejected=keep_rejected,
-            overwrite=overwrite, progress=progress, workers=workers,
+            overwrite=overwrite, progress=progress, workers=workers, tasks=tasks,
+            executor=runner,
         )
     print_summary(out, report)
 

@@ -1,7 +1,7 @@
 """``build``: a collection or a recipe in, a dataset directory out.
 
-Runs the pipeline (align.engine.pipeline), splits the kept segments by document pair, and
-writes the shards, the dataset card and the build report in one atomic step.
+Runs the stages in shards (align.engine.sharded), splits the kept segments by document
+pair, and writes the dataset shards, the card and the build report in one atomic step.
 """
 
 from __future__ import annotations
@@ -12,7 +12,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from align.engine.executors import ExecutorOptions
 from align.engine.pipeline import BuildConfig, BuildResult, Progress, build_corpus
+from align.engine.sharded import run_sharded
+from align.errors import ConfigError
 from align.models.embed import Embedder
 from align.models.translate import Translator
 from align.publish.card import CardInfo, corpus_stats, render_card
@@ -99,12 +102,18 @@ def build(
     overwrite: bool = True,
     progress: Progress | None = None,
     workers: int = 1,
+    tasks: int | None = None,
+    executor: ExecutorOptions | None = None,
 ) -> dict[str, Any]:
     """Build a dataset directory from articles or a recipe; returns the build report.
 
-    Segments are scored (with back-translation when a ``translator`` is given) and
-    filtered; ``keep_rejected`` writes the rejected ones to a ``rejected`` split with the
-    name of the filter that rejected each.
+    With ``tasks`` or an ``executor``, the stages run as ``tasks`` shards (default:
+    ``workers``) on that executor (default: datatrove's local executor with ``workers``
+    processes), keeping their shards in ``<out_dir>.work`` so that a rerun resumes;
+    otherwise the build runs in memory (``workers`` processes align the pairs). Segments
+    are scored (with back-translation when a ``translator`` is given) and filtered;
+    ``keep_rejected`` writes the rejected ones to a ``rejected`` split with the name of
+    the filter that rejected each.
     """
     config = config or BuildConfig()
     check_output_dir(out_dir, overwrite)
@@ -114,10 +123,20 @@ def build(
     else:
         recipe = recipe_for(input_path, config)
     exclusion = Exclusion.load(config.filters.exclude)  # bad paths fail before any work
-    result = build_corpus(recipe.inputs, config, embedder, progress, translator, workers)
-    scored = score_segments(result.segments, translator, languages=config.languages,
-                            progress=progress)
-    kept, rejected, filter_counts = apply_filters(scored, config.filters, exclusion)
+    if executor is None and tasks is None:
+        result = build_corpus(recipe.inputs, config, embedder, progress, translator, workers)
+        scored = score_segments(result.segments, translator, languages=config.languages,
+                                progress=progress)
+        kept, rejected, filter_counts = apply_filters(scored, config.filters, exclusion)
+    else:
+        if config.signal == "mt" and translator is None:
+            raise ConfigError("the 'mt' alignment signal needs a translation model or "
+                              "translations")
+        executor = executor or ExecutorOptions(workers=workers)
+        result, kept, rejected, filter_counts = run_sharded(
+            recipe.inputs, out_dir, config, embedder, translator, tasks or executor.workers,
+            executor, progress,
+        )
     splits = split_segments(result, kept, recipe)
     if keep_rejected:
         splits["rejected"] = [replace(s, rejected_by=reason) for s, reason in rejected]

@@ -9,7 +9,7 @@ Heavy libraries are imported only when the embedder that needs them is built.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
@@ -123,12 +123,13 @@ class SentenceTransformerEmbedder:
 
 
 class CachedEmbedder:
-    """Wraps an embedder so that each distinct text is embedded once per run."""
+    """Wraps an embedder so that each distinct text is embedded once per run; ``known``
+    vectors (computed earlier) are used as they are."""
 
-    def __init__(self, inner: Embedder) -> None:
+    def __init__(self, inner: Embedder, known: Mapping[str, np.ndarray] | None = None) -> None:
         self.inner = inner
         self.name = inner.name
-        self._cache: dict[str, np.ndarray] = {}
+        self._cache: dict[str, np.ndarray] = dict(known or {})
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         missing = list(dict.fromkeys(t for t in texts if t not in self._cache))

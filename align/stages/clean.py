@@ -33,7 +33,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -183,7 +183,7 @@ def _foreign(text: str, lang: str, script: str) -> bool:
     return other not in (lang, UNDETERMINED) and confidence >= FOREIGN_CONFIDENCE
 
 
-def _reason(p: _Paragraph, lang: str, script: str, boilerplate: frozenset[str]) -> str | None:
+def _reason(p: _Paragraph, lang: str, script: str, boilerplate: Container[str]) -> str | None:
     """Why a paragraph is dropped on its own merits, or None."""
     if not any(c.isalpha() for c in p.key):
         return "navigation"
@@ -230,7 +230,7 @@ def _document_language(text: str, languages: Sequence[str], hint: str | None) ->
 
 
 def _clean(article: Article, languages: Sequence[str],
-           boilerplate: frozenset[str]) -> Document | str:
+           boilerplate: Container[str]) -> Document | str:
     """The cleaned document, or the reason the article is rejected."""
     lines, repaired = repaired_lines(article.text)
     if not lines:
@@ -300,6 +300,21 @@ def site_of(article: Article) -> str:
     """The site an article comes from: the host of its URL, or "" (one site) without one."""
     url = article.meta.get("url", "")
     return (urlsplit(url).hostname or "") if url else ""
+
+
+def clean_or_reason(article: Article, languages: Sequence[str],
+                    furniture: Container[str] = frozenset()) -> Document | str:
+    """Clean one article given its site's furniture line keys; the document, or the reason
+    the article is rejected."""
+    return _clean(article, languages, furniture)
+
+
+def line_keys(text: str) -> dict[str, str]:
+    """The matching key of each line of ``text``, with the line it first comes from."""
+    keys: dict[str, str] = {}
+    for line in repaired_lines(text)[0]:
+        keys.setdefault(_key(line), line)
+    return keys
 
 
 def furniture_lines(articles: Iterable[Article], done: Callable[[int], None] | None = None

@@ -1,0 +1,202 @@
+"""The model stages of a sharded build: embed → pair → align → filter.
+
+Each document is split and embedded once; its sentences and vectors travel with it to
+pairing and alignment. Vectors come from the disk cache by text hash when an earlier
+build computed them; so does the aligned and scored result of a document pair whose two
+texts and settings are unchanged. Filters run per bucket of normalised source text, which
+is all duplicate detection needs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from align.engine.cache import DiskCache, text_key
+from align.engine.pipeline import BuildConfig, align_pair, pair_collection
+from align.engine.shards import (
+    alignments_text,
+    bucket_of,
+    document_from,
+    document_row,
+    dumps,
+    loads,
+    read_rows,
+    segment_from,
+    segment_row,
+    sentences_from,
+    sentences_row,
+    shard_name,
+    shard_paths,
+    write_rows,
+)
+from align.models.embed import CachedEmbedder, Embedder
+from align.models.translate import Translator
+from align.records import DocumentPair
+from align.stages.clean import comparison_key
+from align.stages.filters import apply_filters
+from align.stages.scoring import score_segments
+from align.stages.split import split_paragraphs
+
+FLUSH_EVERY = 2000  # new cache entries kept in memory before they are written
+SENTENCE_COLUMNS = ("sentences", "sentence_paragraphs", "vectors")
+
+
+def embed_stage(
+    clean: Path, folder: Path, cache: DiskCache, embedder: Embedder, rank: int
+) -> None:
+    """Split and embed this task's documents, reusing cached vectors."""
+    rows = list(read_rows([clean / shard_name("documents", rank)]))
+    split = [split_paragraphs(row["paragraphs"], row["lang"]) for row in rows]
+    stored = {
+        text: np.frombuffer(vector, dtype=np.float32)
+        for text, vector in _cached(cache, [s.text for doc in split for s in doc]).items()
+    }
+    new: dict[str, bytes] = {}
+    out = []
+    for row, sentences in zip(rows, split, strict=True):
+        texts = [s.text for s in sentences]
+        missing = [t for t in dict.fromkeys(texts) if t not in stored]
+        if missing:
+            for text, vector in zip(missing, embedder.encode(missing), strict=True):
+                stored[text] = np.asarray(vector, dtype=np.float32)
+                new[text_key(text)] = stored[text].tobytes()
+        if len(new) >= FLUSH_EVERY:
+            cache.put_many(new)
+            new = {}
+        vectors = np.stack([stored[t] for t in texts]) if texts else np.zeros((0, 1), np.float32)
+        out.append({**row, **sentences_row(sentences, vectors)})
+    cache.put_many(new)
+    write_rows(folder / shard_name("documents", rank), out)
+
+
+def _cached(cache: DiskCache, texts: Sequence[str]) -> dict[str, bytes]:
+    keys = {text_key(t): t for t in texts}
+    return {keys[key]: value for key, value in cache.get_many(keys).items()}
+
+
+def pair_stage(embed: Path, folder: Path, config: BuildConfig, embedder: Embedder,
+               tasks: int) -> None:
+    """Pair the documents; each pair goes to the alignment task ``index % tasks``."""
+    rows = sorted(read_rows(shard_paths(embed, "documents-*.parquet")),
+                  key=lambda row: row["order"])
+    documents, known, sentences = [], {}, {}
+    for row in rows:
+        doc = document_from(row)
+        doc_sentences, vectors = sentences_from(row)
+        known.update(zip([s.text for s in doc_sentences], vectors, strict=True))
+        sentences[doc.id, doc.lang] = row
+        documents.append(doc)
+    pairs, unpaired = pair_collection(documents, config, CachedEmbedder(embedder, known))
+    buckets: list[list[dict[str, Any]]] = [[] for _ in range(tasks)]
+    for index, pair in enumerate(pairs):
+        src, tgt = sentences[pair.src.id, pair.src.lang], sentences[pair.tgt.id, pair.tgt.lang]
+        buckets[index % tasks].append({
+            "index": index, "score": pair.score, "similarity": pair.similarity,
+            "number_overlap": pair.number_overlap, "length_ratio": pair.length_ratio,
+            "given": pair.given, "src": dumps(document_row(pair.src)),
+            "tgt": dumps(document_row(pair.tgt)),
+            **{f"src_{k}": src[k] for k in SENTENCE_COLUMNS},
+            **{f"tgt_{k}": tgt[k] for k in SENTENCE_COLUMNS},
+        })
+    for bucket, bucket_rows in enumerate(buckets):
+        write_rows(folder / shard_name("pairs", bucket), bucket_rows)
+    write_rows(folder / shard_name("unpaired", 0), [
+        {"id": u.document.id, "lang": u.document.lang, "reason": u.reason,
+         "best_match": u.best_match, "best_score": u.best_score}
+        for u in unpaired
+    ])
+
+
+def pair_key(row: dict[str, Any], config: BuildConfig, embedder: str,
+             translator: str | None) -> str:
+    """Everything that decides the aligned, scored segments of a pair."""
+    settings = dumps([dataclasses.asdict(config.align), config.languages, config.signal,
+                      config.mt_weight, embedder, translator])
+    return text_key("\x1e".join((row["src"], row["tgt"], settings)))
+
+
+def align_stage(
+    pairs: Path, folder: Path, config: BuildConfig, cache: DiskCache, embedder: Embedder,
+    translator: Translator | None, rank: int, tasks: int,
+) -> None:
+    """Align and score this task's document pairs; send segments to their filter bucket."""
+    rows = list(read_rows([pairs / shard_name("pairs", rank)]))
+    translator_name = translator.name if translator else None
+    keys = [pair_key(row, config, embedder.name, translator_name) for row in rows]
+    done = {key: loads(value) for key, value in cache.get_many(keys).items()}
+    new: dict[str, bytes] = {}
+    aligned = []
+    segments: list[list[dict[str, Any]]] = [[] for _ in range(tasks)]
+    for row, key in zip(rows, keys, strict=True):
+        if key not in done:
+            done[key] = _align(row, config, embedder, translator)
+            new[key] = dumps(done[key]).encode()
+        if len(new) >= FLUSH_EVERY // 10:
+            cache.put_many(new)
+            new = {}
+        result = done[key]
+        aligned.append({
+            "index": row["index"], "src": row["src"], "tgt": row["tgt"],
+            **{k: row[k] for k in ("score", "similarity", "number_overlap", "length_ratio",
+                                   "given")},
+            "src_sentences": row["src_sentences"], "tgt_sentences": row["tgt_sentences"],
+            "src_sentence_paragraphs": row["src_sentence_paragraphs"],
+            "tgt_sentence_paragraphs": row["tgt_sentence_paragraphs"],
+            "alignments": result["alignments"],
+        })
+        for position, segment in enumerate(result["segments"]):
+            bucket = bucket_of(comparison_key(segment["src"]), tasks)
+            segments[bucket].append({"index": row["index"], "position": position, **segment})
+    cache.put_many(new)
+    write_rows(folder / shard_name("aligned", rank), aligned)
+    for bucket, bucket_rows in enumerate(segments):
+        write_rows(folder / shard_name("segments", bucket, rank), bucket_rows)
+
+
+def _align(row: dict[str, Any], config: BuildConfig, embedder: Embedder,
+           translator: Translator | None) -> dict[str, Any]:
+    src_sentences, src_vectors = sentences_from(row, "src_")
+    tgt_sentences, tgt_vectors = sentences_from(row, "tgt_")
+    known = dict(zip([s.text for s in src_sentences], src_vectors, strict=True))
+    known.update(zip([s.text for s in tgt_sentences], tgt_vectors, strict=True))
+    pair = DocumentPair(document_from(loads(row["src"])), document_from(loads(row["tgt"])),
+                        row["score"], row["similarity"], row["number_overlap"],
+                        row["length_ratio"], row["given"])
+    mt = translator if config.signal == "mt" else None
+    result = align_pair(pair, CachedEmbedder(embedder, known), config.align, mt,
+                        config.mt_weight)
+    scored = score_segments(result.segments, translator, languages=config.languages)
+    return {"alignments": alignments_text(result.alignments),
+            "segments": [segment_row(s) for s in scored]}
+
+
+def filter_stage(aligned: Path, folder: Path, config: BuildConfig, bucket: int) -> None:
+    """Filter the segments of one bucket, in build order, so the first good duplicate stays."""
+    rows = sorted(read_rows(shard_paths(aligned, f"segments-{bucket:05d}-*.parquet")),
+                  key=lambda row: (row["index"], row["position"]))
+    segments = [segment_from(row) for row in rows]
+    order = {id(s): [row["index"], row["position"]] for s, row in zip(segments, rows, strict=True)}
+    kept, rejected, _ = apply_filters(segments, config.filters)
+    dropped = {id(s) for s, _ in rejected}
+    # kept segments come back in input order (a kept one may be a copy naming its repeats)
+    kept_order = [order[id(s)] for s in segments if id(s) not in dropped]
+    first: dict[str, list[int]] = {}
+    for segment, reason in rejected:
+        first.setdefault(reason, order[id(segment)])
+    counts = Counter(reason for _, reason in rejected)
+    write_rows(folder / shard_name("kept", bucket),
+               [{"order": at, **segment_row(s)} for s, at in zip(kept, kept_order, strict=True)])
+    write_rows(folder / shard_name("rejected", bucket), [
+        {"order": order[id(s)], **segment_row(s), "rejected_by": reason}
+        for s, reason in rejected
+    ])
+    write_rows(folder / shard_name("counts", bucket), [
+        {"reason": reason, "count": n, "first": first[reason]}
+        for reason, n in counts.items()
+    ])

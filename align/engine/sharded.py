@@ -1,0 +1,153 @@
+"""A build in shards: plan the stages, run them on an executor, gather what they found.
+
+The work directory (``<out>.work`` beside the dataset directory) holds one folder per
+stage and the caches; the same command finds it again, so a rerun after a crash redoes
+only unfinished tasks, and a build with more articles reuses cached vectors and pairs.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from pathlib import Path
+
+from align.engine.collect import InputFile
+from align.engine.executors import ExecutorOptions, run_stages
+from align.engine.pipeline import BuildConfig, BuildResult, PairAlignment, Progress, _summary
+from align.engine.shards import (
+    alignments_from,
+    document_from,
+    loads,
+    read_rows,
+    segment_from,
+    shard_paths,
+)
+from align.engine.steps import STAGES, Plan, use_models
+from align.errors import ConfigError, InputError
+from align.models.embed import Embedder
+from align.models.translate import Translator
+from align.records import DocumentPair, Segment, Sentence, Unpaired
+from align.stages.ingest import _files
+
+WORK_SUFFIX = ".work"
+_STAGE_FOLDER = re.compile(rf"^({'|'.join(STAGES)})-[0-9a-f]{{16}}$")
+
+
+def work_dir_for(out_dir: str | Path) -> Path:
+    """Where the build of ``out_dir`` keeps its shards and caches: ``<out_dir>.work``."""
+    out = Path(out_dir).resolve()
+    return out.with_name(out.name + WORK_SUFFIX)
+
+
+def input_files(inputs: Sequence[str | Path]) -> list[InputFile]:
+    """Every input file of the build, in reading order, with the collection it belongs to."""
+    return [InputFile(str(path.resolve()), index) for index, collection in enumerate(inputs)
+            for path in _files(Path(collection), None)]
+
+
+
+def run_sharded(
+    inputs: Sequence[str | Path], out_dir: str | Path, config: BuildConfig,
+    embedder: Embedder | None = None, translator: Translator | None = None, tasks: int = 1,
+    executor: ExecutorOptions | None = None, progress: Progress | None = None,
+) -> tuple[BuildResult, list[Segment], list[tuple[Segment, str]], dict[str, int]]:
+    """Run the stages; returns what ``build_corpus`` finds plus the filtered segments."""
+    executor = executor or ExecutorOptions()
+    if config.pairs_file:
+        raise ConfigError("given pairs (a pairs file) are not supported in a sharded build yet: "
+                          "build without --executor and --tasks")
+    if tasks < 1:
+        raise ConfigError(f"tasks must be at least 1, got {tasks}")
+    if translator is not None and executor.kind != "local":
+        raise ConfigError("back-translation runs on the local executor: drop --executor "
+                          f"{executor.kind} or the translation model")
+    started = time.perf_counter()
+    work = work_dir_for(out_dir)
+    plan = Plan.create(work, input_files(inputs), config, tasks,
+                       embedder.name if embedder else config.embedder,
+                       translator.name if translator else None)
+    use_models(embedder, translator)
+    in_process = frozenset({"align"}) if translator else frozenset()
+    run_stages(plan, executor, in_process, progress)
+    result, kept, rejected, counts = gather(plan)
+    result.seconds = time.perf_counter() - started
+    if not result.documents:
+        where = inputs[0] if len(inputs) == 1 else ", ".join(map(str, inputs))
+        reason = _summary(result.rejected) or "none found"
+        raise InputError(where, "no usable article: " + reason)
+    remove_stale_stages(plan)
+    return result, kept, rejected, counts
+
+
+def gather(plan: Plan) -> tuple[BuildResult, list[Segment], list[tuple[Segment, str]],
+                                 dict[str, int]]:
+    """Read the stages' shards back into one ``BuildResult`` and the filter decisions."""
+    folders = plan.folders()
+    rows = sorted(read_rows(shard_paths(folders["clean"], "documents-*.parquet")),
+                  key=lambda row: row["order"])
+    documents = [document_from(row) for row in rows]
+    by_key = {(d.id, d.lang): d for d in documents}
+    read_errors = [*read_rows(shard_paths(folders["read"], "errors-*.parquet")),
+                   *read_rows(shard_paths(folders["ids"], "rejected-*.parquet"))]
+    dropped = list(read_rows(shard_paths(folders["clean"], "rejected-*.parquet")))
+    rejected_articles = [
+        (row["item"], row["reason"])
+        for row in sorted(read_errors, key=lambda row: row["order"])
+        + sorted(dropped, key=lambda row: row["order"])
+    ]
+    filtered = [(row, "") for row in read_rows(shard_paths(folders["filter"], "kept-*.parquet"))]
+    filtered += [(row, row["rejected_by"])
+                 for row in read_rows(shard_paths(folders["filter"], "rejected-*.parquet"))]
+    filtered.sort(key=lambda item: item[0]["order"])
+    segments: dict[int, list[Segment]] = defaultdict(list)
+    kept, rejected = [], []
+    for row, reason in filtered:
+        segment = segment_from({**row, "rejected_by": ""})
+        segments[row["order"][0]].append(segment)
+        if reason:
+            rejected.append((segment, reason))
+        else:
+            kept.append(segment)
+    aligned = sorted(read_rows(shard_paths(folders["align"], "aligned-*.parquet")),
+                     key=lambda row: row["index"])
+    pairs = [_pair_alignment(row, segments[row["index"]]) for row in aligned]
+    unpaired = [
+        Unpaired(by_key[row["id"], row["lang"]], row["reason"], row["best_match"],
+                 row["best_score"])
+        for row in read_rows(shard_paths(folders["pair"], "unpaired-*.parquet"))
+    ]
+    result = BuildResult(plan.config, documents, pairs, unpaired, rejected_articles)
+    return result, kept, rejected, _filter_counts(folders["filter"])
+
+
+def _pair_alignment(row: dict, segments: list[Segment]) -> PairAlignment:
+    pair = DocumentPair(document_from(loads(row["src"])), document_from(loads(row["tgt"])),
+                        row["score"], row["similarity"], row["number_overlap"],
+                        row["length_ratio"], row["given"])
+    src = [Sentence(t, p) for t, p in zip(row["src_sentences"], row["src_sentence_paragraphs"],
+                                          strict=True)]
+    tgt = [Sentence(t, p) for t, p in zip(row["tgt_sentences"], row["tgt_sentence_paragraphs"],
+                                          strict=True)]
+    return PairAlignment(pair, src, tgt, alignments_from(row["alignments"]), segments)
+
+
+def _filter_counts(folder: Path) -> dict[str, int]:
+    """Rejections per reason, most first, ties in the order the reasons first occurred."""
+    counts: Counter[str] = Counter()
+    first: dict[str, list[int]] = {}
+    for row in read_rows(shard_paths(folder, "counts-*.parquet")):
+        counts[row["reason"]] += row["count"]
+        first[row["reason"]] = min(first.get(row["reason"], row["first"]), row["first"])
+    return {reason: counts[reason]
+            for reason in sorted(counts, key=lambda r: (-counts[r], first[r]))}
+
+
+def remove_stale_stages(plan: Plan) -> None:
+    """Delete stage folders of earlier builds with other inputs or settings (not caches)."""
+    current = {folder.name for folder in plan.folders().values()}
+    for folder in Path(plan.work).iterdir():
+        if _STAGE_FOLDER.match(folder.name) and folder.name not in current:
+            shutil.rmtree(folder, ignore_errors=True)

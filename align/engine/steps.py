@@ -1,0 +1,162 @@
+"""The build's stages as datatrove pipeline steps, and where each writes its shards.
+
+A ``Plan`` is everything a task needs, small enough to send to another process or
+machine. Each stage writes to its own folder in the work directory, named after a
+fingerprint of its inputs and settings: a rerun of the same build finds the folder and
+datatrove's completion marks in it and skips finished tasks; a build with other inputs or
+settings gets new folders (and still finds the caches).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from datatrove.pipeline.base import PipelineStep
+
+from align import __version__
+from align.engine.cache import DiskCache, cache_folder
+from align.engine.collect import InputFile, clean_stage, count_stage, ids_stage, read_stage
+from align.engine.compute import align_stage, embed_stage, filter_stage, pair_stage
+from align.engine.pipeline import BuildConfig
+from align.engine.shards import digest, dumps
+from align.models.embed import Embedder, load_embedder
+from align.models.translate import Translator
+
+STAGES = ("read", "ids", "count", "clean", "embed", "pair", "align", "filter")
+SINGLE_TASK = frozenset({"pair"})
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One build: its input files, settings, task count, work directory and stage folders."""
+
+    work: str
+    files: tuple[InputFile, ...]
+    config: BuildConfig
+    tasks: int
+    embedder: str
+    translator: str | None = None
+    stage_folders: tuple[tuple[str, str], ...] = ()
+
+    @classmethod
+    def create(cls, work: str | Path, files: list[InputFile], config: BuildConfig, tasks: int,
+               embedder: str, translator: str | None = None) -> Plan:
+        plan = cls(str(work), tuple(files), config, tasks, embedder, translator)
+        prints = plan.fingerprints()
+        return dataclasses.replace(plan, stage_folders=tuple(
+            (stage, str(Path(work) / f"{stage}-{prints[stage]}")) for stage in STAGES
+        ))
+
+    def fingerprints(self) -> dict[str, str]:
+        """Each stage's fingerprint: the previous one plus what the stage depends on."""
+        listing = [(f.path, f.input, *_stat(f.path)) for f in self.files]
+        config = dataclasses.asdict(self.config)
+        depends = {
+            "read": [__version__, listing, self.tasks],
+            "ids": [], "count": [],
+            "clean": [config["languages"]],
+            "embed": [self.embedder],
+            "pair": [config["pairing"]],
+            "align": [config["align"], config["signal"], config["mt_weight"], self.translator],
+            "filter": [config["filters"]],
+        }
+        prints: dict[str, str] = {}
+        previous = ""
+        for stage in STAGES:
+            previous = prints[stage] = digest(previous, stage, dumps(depends[stage]))
+        return prints
+
+    def folders(self) -> dict[str, Path]:
+        return {stage: Path(folder) for stage, folder in self.stage_folders}
+
+    def tasks_of(self, stage: str) -> int:
+        return 1 if stage in SINGLE_TASK else self.tasks
+
+    def cache(self, kind: str) -> DiskCache:
+        return DiskCache(cache_folder(Path(self.work) / "cache", kind, self.embedder))
+
+
+def _stat(path: str) -> tuple[int, int]:
+    stat = Path(path).stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+_models: dict[tuple[str, str], Any] = {}
+
+
+def use_models(embedder: Embedder | None, translator: Translator | None) -> None:
+    """Let tasks in this process use these model objects instead of loading them by name."""
+    if embedder is not None:
+        _models["embedder", embedder.name] = embedder
+    if translator is not None:
+        _models["translator", translator.name] = translator
+
+
+class LazyEmbedder:
+    """The embedder named ``name``, loaded on first use (once per process)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def encode(self, texts: Any) -> Any:
+        key = ("embedder", self.name)
+        if key not in _models:
+            _models[key] = load_embedder(self.name, cached=False)
+        return _models[key].encode(texts)
+
+
+def _translator(name: str | None) -> Translator | None:
+    if name is None:
+        return None
+    if ("translator", name) not in _models:
+        raise RuntimeError(f"translator {name!r} is only available in the building process")
+    return _models["translator", name]
+
+
+def run_stage(plan: Plan, stage: str, rank: int) -> None:
+    """Run one task of one stage."""
+    folders = plan.folders()
+    out = folders[stage]
+    out.mkdir(parents=True, exist_ok=True)
+    tasks, embedder = plan.tasks, LazyEmbedder(plan.embedder)
+    if stage == "read":
+        read_stage(list(plan.files), out, rank, tasks)
+    elif stage == "ids":
+        ids_stage(folders["read"], out, rank)
+    elif stage == "count":
+        count_stage(folders["read"], folders["ids"], out, rank)
+    elif stage == "clean":
+        clean_stage(folders["read"], folders["ids"], folders["count"], out,
+                    plan.config.languages, rank)
+    elif stage == "embed":
+        embed_stage(folders["clean"], out, plan.cache("embeddings"), embedder, rank)
+    elif stage == "pair":
+        pair_stage(folders["embed"], out, plan.config, embedder, tasks)
+    elif stage == "align":
+        align_stage(folders["pair"], out, plan.config, plan.cache("pairs"), embedder,
+                    _translator(plan.translator), rank, tasks)
+    elif stage == "filter":
+        filter_stage(folders["align"], out, plan.config, rank)
+    else:
+        raise ValueError(f"unknown stage {stage!r}")
+
+
+class BuildStep(PipelineStep):
+    """One stage of the build as a datatrove step: task ``rank`` does its share."""
+
+    type = "align"
+
+    def __init__(self, plan: Plan, stage: str) -> None:
+        self.name = stage
+        super().__init__()
+        self.plan = plan
+        self.stage = stage
+
+    def run(self, data: Any = None, rank: int = 0, world_size: int = 1) -> Iterator[Any]:
+        with self.track_time("task"):
+            run_stage(self.plan, self.stage, rank)
+        yield from ()

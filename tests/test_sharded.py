@@ -1,0 +1,167 @@
+"""The sharded build: the rows of the in-memory build whatever the task count, resume after
+a kill, incremental rebuilds equal to clean builds, and the Ray executor."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from align.engine.build import build
+from align.engine.executors import ExecutorOptions
+from align.engine.sharded import work_dir_for
+from align.errors import ConfigError
+from align.publish.dataset import load_splits
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def rows(out: Path) -> dict[str, list[dict]]:
+    return {name: split.to_list() for name, split in load_splits(out).items()}
+
+
+def without_time(report: dict) -> dict:
+    return {key: value for key, value in report.items() if key != "seconds"}
+
+
+@pytest.fixture(scope="module")
+def collection(tmp_path_factory, seeds_dir) -> Path:
+    """The seeds plus a second translated pair and a duplicate article."""
+    from examples import AR, FR
+
+    folder = tmp_path_factory.mktemp("collection") / "in"
+    shutil.copytree(seeds_dir, folder)
+    (folder / "emploi.txt").write_text("\n\n".join(FR), encoding="utf-8")
+    (folder / "emploi-ar.txt").write_text("\n\n".join(AR), encoding="utf-8")
+    shutil.copy(seeds_dir / "002_2bf75eb65d455bd3.txt", folder / "002-copy.txt")
+    return folder
+
+
+@pytest.fixture(scope="module")
+def one_task(tmp_path_factory, collection, embedder) -> tuple[Path, dict]:
+    out = tmp_path_factory.mktemp("one") / "out"
+    report = build(collection, out, embedder=embedder, keep_rejected=True)
+    return out, report
+
+
+class CountingEmbedder:
+    """The test embedder, counting the texts it is asked to embed."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.name, self.texts = inner, inner.name, []
+
+    def encode(self, texts):
+        self.texts += list(texts)
+        return self.inner.encode(texts)
+
+
+def test_several_tasks_give_the_rows_of_one(tmp_path, collection, embedder, one_task) -> None:
+    out, report = one_task
+    assert report["counts"]["document_pairs"] == 2
+    assert report["counts"]["documents"] == 8  # an article published twice is kept twice
+    sharded = build(collection, tmp_path / "out", embedder=embedder, keep_rejected=True,
+                    tasks=3)
+    assert rows(tmp_path / "out") == rows(out)
+    assert without_time(sharded) == without_time(report)
+    assert len(list(work_dir_for(tmp_path / "out").glob("embed-*/documents-*.parquet"))) == 3
+
+
+def test_a_rerun_reuses_every_finished_task(tmp_path, collection, embedder, one_task) -> None:
+    counting = CountingEmbedder(embedder)
+    build(collection, tmp_path / "out", embedder=counting, tasks=2)
+    assert counting.texts
+    counting.texts.clear()
+    again = build(collection, tmp_path / "out", embedder=counting, tasks=2, keep_rejected=True)
+    assert counting.texts == []  # nothing embedded, nothing aligned again
+    assert rows(tmp_path / "out") == rows(one_task[0])
+    assert without_time(again) == without_time(one_task[1])
+
+
+def test_added_articles_rebuild_like_a_clean_build(tmp_path, collection, embedder) -> None:
+    before = tmp_path / "before"
+    before.mkdir()
+    for path in sorted(collection.iterdir()):
+        if not path.name.startswith("emploi"):
+            shutil.copy(path, before / path.name)
+    counting = CountingEmbedder(embedder)
+    build(before, tmp_path / "out", embedder=counting, tasks=2)
+    seen = set(counting.texts)
+    counting.texts.clear()
+    for name in ("emploi.txt", "emploi-ar.txt"):
+        shutil.copy(collection / name, before / name)
+    incremental = build(before, tmp_path / "out", embedder=counting, tasks=2)
+    clean = build(before, tmp_path / "clean", embedder=embedder, tasks=2)
+    assert rows(tmp_path / "out") == rows(tmp_path / "clean")
+    assert without_time(incremental) == without_time(clean)
+    assert counting.texts and not seen & set(counting.texts)  # only new texts embedded
+    stages = {path.name.split("-")[0] for path in work_dir_for(tmp_path / "out").iterdir()}
+    assert stages == {"cache", "read", "ids", "count", "clean", "embed", "pair", "align",
+                      "filter"}  # the folders of the first build are gone, the caches kept
+
+
+_BUILD = """
+import sys
+from align.engine.build import build
+if __name__ == "__main__":
+    build(sys.argv[1], sys.argv[2], tasks=2, workers=2)
+"""
+
+
+def test_a_killed_build_resumes_with_the_same_rows(tmp_path, collection, one_task) -> None:
+    out = tmp_path / "out"
+    script = tmp_path / "run.py"
+    script.write_text(_BUILD, encoding="utf-8")
+    command = [sys.executable, str(script), str(collection), str(out)]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(command, env=env, start_new_session=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    work = work_dir_for(out)
+    deadline = time.monotonic() + 300
+    while not list(work.glob("embed-*/logs/completions/*")) and process.poll() is None:
+        assert time.monotonic() < deadline, "the build did not reach the embedding stage"
+        time.sleep(0.2)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=60)
+    finished = {p: p.stat().st_mtime_ns for p in work.glob("read-*/articles-*.parquet")}
+    assert finished and not out.exists()
+    rerun = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert rerun.returncode == 0, rerun.stderr[-2000:]
+    assert {p: p.stat().st_mtime_ns for p in finished} == finished  # finished shards reused
+    assert rows(out) == {"train": rows(one_task[0])["train"]}
+    report = json.loads((out / "build_report.json").read_text(encoding="utf-8"))
+    assert report["pairs"] == one_task[1]["pairs"]
+
+
+def test_stage_shards_hold_vectors_once_per_document(tmp_path, seeds_dir, embedder) -> None:
+    import pyarrow.parquet as pq
+
+    build(seeds_dir, tmp_path / "out", embedder=embedder, tasks=1)
+    (embedded,) = work_dir_for(tmp_path / "out").glob("embed-*/documents-00000.parquet")
+    table = pq.read_table(embedded).to_pylist()
+    assert len(table) == 5
+    for row in table:
+        vectors = np.frombuffer(row["vectors"], dtype=np.float32).reshape(len(row["sentences"]), -1)
+        assert np.allclose(vectors, embedder.encode(row["sentences"]), atol=1e-5)
+
+
+def test_unknown_executor_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match="unknown executor 'spark'"):
+        ExecutorOptions(kind="spark")
+
+
+def test_the_build_runs_on_a_local_ray_cluster(tmp_path, collection, one_task) -> None:
+    ray = pytest.importorskip("ray")
+    try:
+        build(collection, tmp_path / "out", tasks=2,
+              executor=ExecutorOptions(kind="ray", workers=2))
+    finally:
+        ray.shutdown()
+    assert rows(tmp_path / "out") == {"train": rows(one_task[0])["train"]}
