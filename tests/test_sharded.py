@@ -128,6 +128,7 @@ def test_a_killed_build_resumes_with_the_same_rows(tmp_path, collection, one_tas
     while not list(work.glob("embed-*/logs/completions/*")) and process.poll() is None:
         assert time.monotonic() < deadline, "the build did not reach the embedding stage"
         time.sleep(0.2)
+    assert process.poll() is None, "the build finished before it could be killed"
     os.killpg(process.pid, signal.SIGKILL)
     process.wait(timeout=60)
     finished = {p: p.stat().st_mtime_ns for p in work.glob("read-*/articles-*.parquet")}
