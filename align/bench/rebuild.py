@@ -59,15 +59,18 @@ def timed_build(collection: Path, out: Path, workers: int) -> float:
     return time.perf_counter() - started
 
 
-def killed_build(collection: Path, out: Path, workers: int, after: float) -> None:
-    """Start a build and kill it, with all its processes, after ``after`` seconds."""
+def killed_build(collection: Path, out: Path, workers: int, after: float) -> bool:
+    """Start a build and kill it, with all its processes, after ``after`` seconds; whether
+    it was still running then (on a busy machine it may finish first)."""
     command = [*_BUILD, str(collection), "--out", str(out), "--workers", str(workers)]
     process = subprocess.Popen(command, start_new_session=True)
     try:
         process.wait(timeout=after)
+        return False
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+        return True
 
 
 def rows(out: Path) -> list[dict]:
@@ -81,7 +84,7 @@ def measure(data: Path, workers: int, scratch: Path) -> dict[str, float | bool |
     pairs = write_collection(data, full)
     write_collection(data, part, share=0.9)
     clean = timed_build(full, scratch / "clean" / "out", workers)
-    killed_build(full, scratch / "resumed" / "out", workers, clean / 2)
+    killed = killed_build(full, scratch / "resumed" / "out", workers, clean / 2)
     resume = timed_build(full, scratch / "resumed" / "out", workers)
     timed_build(part, scratch / "grown" / "out", workers)
     for path in full.iterdir():
@@ -90,7 +93,8 @@ def measure(data: Path, workers: int, scratch: Path) -> dict[str, float | bool |
     incremental = timed_build(part, scratch / "grown" / "out", workers)
     reference = rows(scratch / "clean" / "out")
     return {
-        "pairs": pairs, "clean_s": clean, "resume_s": resume, "incremental_s": incremental,
+        "pairs": pairs, "killed": killed, "clean_s": clean, "resume_s": resume,
+        "incremental_s": incremental,
         "resume_ratio": resume / clean, "incremental_ratio": incremental / clean,
         "resume_rows_equal": rows(scratch / "resumed" / "out") == reference,
         "incremental_rows_equal": rows(scratch / "grown" / "out") == reference,
