@@ -28,7 +28,7 @@ from pathlib import Path
 
 from align.errors import InputError
 
-_BUILD = [sys.executable, "-m", "align", "build", "--quiet"]
+_BUILD = [sys.executable, "-m", "align", "build", "--quiet", "--executor", "local"]
 
 
 def write_collection(data: Path, out: Path, share: float = 1.0) -> int:
