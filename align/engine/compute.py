@@ -99,7 +99,8 @@ def pair_stage(embed: Path, folder: Path, config: BuildConfig, embedder: Embedde
         buckets[index % tasks].append({
             "index": index, "score": pair.score, "similarity": pair.similarity,
             "number_overlap": pair.number_overlap, "length_ratio": pair.length_ratio,
-            "given": pair.given, "src": dumps(document_row(pair.src)),
+            "evidence": dumps(pair.evidence), "given": pair.given,
+            "src": dumps(document_row(pair.src)),
             "tgt": dumps(document_row(pair.tgt)),
             **{f"src_{k}": src[k] for k in SENTENCE_COLUMNS},
             **{f"tgt_{k}": tgt[k] for k in SENTENCE_COLUMNS},
@@ -144,7 +145,7 @@ def align_stage(
         aligned.append({
             "index": row["index"], "src": row["src"], "tgt": row["tgt"],
             **{k: row[k] for k in ("score", "similarity", "number_overlap", "length_ratio",
-                                   "given")},
+                                   "evidence", "given")},
             "src_sentences": row["src_sentences"], "tgt_sentences": row["tgt_sentences"],
             "src_sentence_paragraphs": row["src_sentence_paragraphs"],
             "tgt_sentence_paragraphs": row["tgt_sentence_paragraphs"],
@@ -167,7 +168,7 @@ def _align(row: dict[str, Any], config: BuildConfig, embedder: Embedder,
     known.update(zip([s.text for s in tgt_sentences], tgt_vectors, strict=True))
     pair = DocumentPair(document_from(loads(row["src"])), document_from(loads(row["tgt"])),
                         row["score"], row["similarity"], row["number_overlap"],
-                        row["length_ratio"], row["given"])
+                        row["length_ratio"], loads(row["evidence"]), row["given"])
     mt = translator if config.signal == "mt" else None
     result = align_pair(pair, CachedEmbedder(embedder, known), config.align, mt,
                         config.mt_weight)

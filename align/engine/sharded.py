@@ -126,7 +126,7 @@ def gather(plan: Plan) -> tuple[BuildResult, list[Segment], list[tuple[Segment, 
 def _pair_alignment(row: dict, segments: list[Segment]) -> PairAlignment:
     pair = DocumentPair(document_from(loads(row["src"])), document_from(loads(row["tgt"])),
                         row["score"], row["similarity"], row["number_overlap"],
-                        row["length_ratio"], row["given"])
+                        row["length_ratio"], loads(row["evidence"]), row["given"])
     src = [Sentence(t, p) for t, p in zip(row["src_sentences"], row["src_sentence_paragraphs"],
                                           strict=True)]
     tgt = [Sentence(t, p) for t, p in zip(row["tgt_sentences"], row["tgt_sentence_paragraphs"],
