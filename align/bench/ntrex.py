@@ -22,7 +22,7 @@ from align.bench.common import (
     read_lines,
     run_system,
 )
-from align.bench.profiles import Profile, damage_profile
+from align.bench.profiles import Profile, damage_profile, documents_from_beads
 from align.errors import InputError
 from align.models.embed import Embedder
 from align.records import Alignment, Document
@@ -90,17 +90,7 @@ def damage(
         side = rng.randrange(2)
         line = rng.choice(BOILERPLATE[side])
         beads.insert(rng.randrange(len(beads) + 1), ([line], []) if side == 0 else ([], [line]))
-    new_src, new_tgt, gold = [], [], []
-    for s, t in beads:
-        gold.append(
-            Alignment(
-                tuple(range(len(new_src), len(new_src) + len(s))),
-                tuple(range(len(new_tgt), len(new_tgt) + len(t))),
-            )
-        )
-        new_src.extend(s)
-        new_tgt.extend(t)
-    return new_src, new_tgt, gold
+    return documents_from_beads(beads)
 
 
 def damaged_documents(

@@ -123,6 +123,13 @@ def damage_profile(
         part_src = [src[i] for i in paragraph]
         part_tgt = [tgt[i] for i in paragraph]
         beads.extend(_damage_paragraph(part_src, part_tgt, rates, rng))
+    return documents_from_beads(beads)
+
+
+def documents_from_beads(
+    beads: list[tuple[list[str], list[str]]],
+) -> tuple[list[str], list[str], list[Alignment]]:
+    """The two damaged documents a list of beads spells, and the gold alignment."""
     new_src: list[str] = []
     new_tgt: list[str] = []
     gold = []
