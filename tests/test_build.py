@@ -213,7 +213,7 @@ def test_worker_processes_give_the_same_dataset(tmp_path, seeds_dir, embedder) -
     (collection / "emploi.txt").write_text("\n\n".join(FR), encoding="utf-8")
     (collection / "emploi-ar.txt").write_text("\n\n".join(AR), encoding="utf-8")
     one = build(collection, tmp_path / "one", embedder=embedder)
-    two = build(collection, tmp_path / "two", embedder=embedder, workers=2)
+    two = build(collection, tmp_path / "two", embedder=embedder, workers=2, tasks=2)
     assert len(one["pairs"]) == 2
     assert two["pairs"] == one["pairs"]
     rows = [load_dataset(str(tmp_path / d), split="train").to_list() for d in ("one", "two")]

@@ -48,13 +48,13 @@ def test_huge_text_is_read_in_parts(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
 def test_every_stage_reports_progress(seeds_dir: Path, embedder, tmp_path: Path) -> None:
     calls: list[tuple[str, int, int]] = []
-    build(seeds_dir, tmp_path / "out", embedder=embedder,
+    build(seeds_dir, tmp_path / "out", embedder=embedder, tasks=2,
           progress=lambda stage, done, total: calls.append((stage, done, total)))
     stages = list(dict.fromkeys(stage for stage, _, _ in calls))
-    assert stages == ["ingest", "clean", "pair", "align", "score", "write"]
+    assert stages == ["read", "ids", "count", "clean", "embed", "pair", "align", "filter",
+                      "write"]
     last = {stage: (done, total) for stage, done, total in calls}
-    assert last == {"ingest": (5, 5), "clean": (10, 10), "pair": (5, 5), "align": (1, 1),
-                    "score": (12, 12), "write": (1, 1)}
+    assert last == {**{stage: (2, 2) for stage in stages}, "pair": (1, 1), "write": (1, 1)}
     for stage in stages:
         done = [d for s, d, _ in calls if s == stage]
         assert done == sorted(done)

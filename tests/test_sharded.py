@@ -1,5 +1,6 @@
-"""The sharded build: the rows of the in-memory build whatever the task count, resume after
-a kill, incremental rebuilds equal to clean builds, and the Ray executor."""
+"""The sharded build: the rows and report of the in-memory pipeline whatever the task count
+(given pairs, WARC input included), resume after a kill, incremental rebuilds equal to
+clean builds, and the Ray executor."""
 
 from __future__ import annotations
 
@@ -14,12 +15,19 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from examples import AR, FR
+from test_given import AR_URL, FR_URL, OTHER_AR, OTHER_FR, STORY_AR, STORY_FR, write_jsonl
+from test_warc import PAGES, write_warc
 
-from align.engine.build import build
+from align.engine.build import build, recipe_for
 from align.engine.executors import ExecutorOptions
+from align.engine.pipeline import BuildConfig, build_corpus
 from align.engine.sharded import work_dir_for
-from align.errors import ConfigError
+from align.errors import ConfigError, InputError
 from align.publish.dataset import load_splits
+from align.publish.report import build_report, build_signature
+from align.stages.filters import apply_filters
+from align.stages.scoring import score_segments
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,8 +43,6 @@ def without_time(report: dict) -> dict:
 @pytest.fixture(scope="module")
 def collection(tmp_path_factory, seeds_dir) -> Path:
     """The seeds plus a second translated pair and a duplicate article."""
-    from examples import AR, FR
-
     folder = tmp_path_factory.mktemp("collection") / "in"
     shutil.copytree(seeds_dir, folder)
     (folder / "emploi.txt").write_text("\n\n".join(FR), encoding="utf-8")
@@ -151,6 +157,81 @@ def test_stage_shards_hold_vectors_once_per_document(tmp_path, seeds_dir, embedd
     for row in table:
         vectors = np.frombuffer(row["vectors"], dtype=np.float32).reshape(len(row["sentences"]), -1)
         assert np.allclose(vectors, embedder.encode(row["sentences"]), atol=1e-5)
+
+
+def in_memory(inputs: Path, config: BuildConfig, embedder) -> tuple[dict, list[str]]:
+    """The report and kept segment ids of the in-memory pipeline on ``inputs``."""
+    result = build_corpus(inputs, config, embedder)
+    scored = score_segments(result.segments, languages=config.languages)
+    kept, _, counts = apply_filters(scored, config.filters)
+    signature = build_signature(config, embedder=embedder.name, translator=None,
+                                seed=recipe_for(inputs, config).seed, recipe=None)
+    report = build_report(result, {"train": len(kept)}, counts, signature)
+    return json.loads(json.dumps(report)), [segment.id for segment in kept]
+
+
+def given_jsonl(folder: Path) -> tuple[Path, BuildConfig]:
+    """A JSONL file of given pairs, one of them unrelated, and an ordinary article pair."""
+    folder.mkdir()
+    write_jsonl(folder / "given.jsonl", [
+        {"id": "story-1", "fr": STORY_FR, "ar": STORY_AR, "fr_url": FR_URL, "ar_url": AR_URL},
+        {"id": "mixed-up", "fr": OTHER_FR, "ar": OTHER_AR},
+    ])
+    (folder / "emploi.txt").write_text("\n\n".join(FR), encoding="utf-8")
+    (folder / "emploi-ar.txt").write_text("\n\n".join(AR), encoding="utf-8")
+    return folder, BuildConfig()
+
+
+def pairs_file(folder: Path) -> tuple[Path, BuildConfig]:
+    """Articles, a pairs file naming one pair by URL and id, and a subfolder not read."""
+    (folder / "in" / "older").mkdir(parents=True)
+    write_jsonl(folder / "in" / "articles.jsonl", [
+        {"id": "a", "lang": "fr", "text": STORY_FR, "url": FR_URL},
+        {"id": "b", "lang": "fr", "text": OTHER_FR},
+        {"id": "c", "lang": "ar", "text": STORY_AR, "url": AR_URL},
+        {"id": "d", "lang": "ar", "text": OTHER_AR},
+    ])
+    pairs = folder / "pairs.tsv"
+    pairs.write_text(f"# French\tArabic\n{FR_URL}\tc\n", encoding="utf-8")
+    return folder / "in", BuildConfig(pairs_file=str(pairs))
+
+
+def warc(folder: Path) -> tuple[Path, BuildConfig]:
+    """A crawl whose requests, redirects, errors and non-HTML payloads are skipped."""
+    folder.mkdir()
+    return write_warc(folder / "crawl.warc.gz", PAGES), BuildConfig()
+
+
+@pytest.mark.parametrize(("make", "tasks"), [(given_jsonl, 2), (pairs_file, 2), (warc, 1)])
+def test_the_sharded_build_reports_what_the_in_memory_pipeline_finds(
+    tmp_path, embedder, make, tasks
+) -> None:
+    inputs, config = make(tmp_path / "case")
+    report = build(inputs, tmp_path / "out", config, embedder=embedder, tasks=tasks)
+    expected, kept = in_memory(inputs, config, embedder)
+    assert without_time(report) == without_time(expected)
+    assert [row["id"] for row in rows(tmp_path / "out")["train"]] == kept
+    assert kept
+
+
+def test_the_facts_each_case_is_about(tmp_path, embedder) -> None:
+    report = build(given_jsonl(tmp_path / "given")[0], tmp_path / "a", embedder=embedder)
+    [unrelated] = report["unrelated_given_pairs"]
+    assert unrelated["fr"] == "mixed-up" and unrelated["segments"] > 0
+    assert {row["fr_doc"] for row in rows(tmp_path / "a")["train"]} == {"story-1", "emploi"}
+    inputs, config = pairs_file(tmp_path / "file")
+    report = build(inputs, tmp_path / "b", config, embedder=embedder)
+    assert [(p["fr"], p["ar"], p["given"]) for p in report["pairs"]] == [("a", "c", True)]
+    assert report["rejected"][0]["reason"].startswith("subdirectory, not read")
+    report = build(warc(tmp_path / "warc")[0], tmp_path / "c", embedder=embedder)
+    assert report["skipped_records"]["request_record"] == 1
+
+
+def test_a_pairs_file_naming_an_unknown_document_is_an_input_error(tmp_path, embedder) -> None:
+    inputs, config = pairs_file(tmp_path)
+    Path(config.pairs_file).write_text("a\tnope\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"pairs\.tsv: line 1: no document with id or URL 'nope'"):
+        build(inputs, tmp_path / "out", config, embedder=embedder)
 
 
 def test_unknown_executor_is_a_config_error() -> None:

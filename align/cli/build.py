@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
@@ -80,16 +81,16 @@ def build(
     keep_rejected: bool = typer.Option(
         False, "--keep-rejected", help="Write filtered-out segments to a 'rejected' split."
     ),
-    workers: int = typer.Option(
-        1, min=1, help="Processes (tasks run at once with --executor local or ray)."
+    workers: int | None = typer.Option(
+        None, min=1, show_default=False,
+        help="Tasks run at once with the local or Ray executor (default: one per CPU core).",
     ),
     tasks: int | None = typer.Option(
-        None, min=1, help="Run the stages in this many shards, resumable (default with "
-        "--executor: --workers). Keep it the same to resume a build.",
+        None, min=1, show_default=False, help="Shards each stage is cut into (default: "
+        "--workers, fewer for an input under 1 MB a worker). Keep it the same to resume.",
     ),
-    executor: str | None = typer.Option(
-        None, help="Run the stages as resumable shards on 'local', 'ray' or 'slurm' "
-        "(default: in memory, unless --tasks is given)."
+    executor: str = typer.Option(
+        "local", help="What runs the stages: datatrove's 'local', 'ray' or 'slurm' executor."
     ),
     ray_address: str | None = typer.Option(
         None, help="Ray cluster to use (default: start a local one for the build)."
@@ -106,9 +107,8 @@ def build(
 ) -> None:
     """Build a sentence-aligned parallel dataset from a folder of articles or a recipe.
 
-    With --executor or --tasks the stages keep their shards and caches in OUT.work beside
-    OUT: rerunning the same command after a crash resumes, and a rerun with more articles
-    reuses what it can.
+    The stages keep their shards and caches in OUT.work beside OUT: rerunning the same
+    command after a crash resumes, and a rerun with more articles reuses what it can.
 
     Examples: align build seeds --out out/seeds
               align build corpora/seeds.toml --out out/seeds --backtranslate
@@ -116,12 +116,10 @@ def build(
               align build seeds --out out/seeds --exclude flores.fr.txt --exclude out/test
               align build news/ --out out/news --executor local --workers 8
     """
-    runner = None
-    if executor is not None or tasks is not None:
-        runner = ExecutorOptions(
-            kind=executor or "local", workers=workers, ray_address=ray_address,
-            partition=partition, time=time_limit, cpus_per_task=cpus_per_task,
-        )
+    runner = ExecutorOptions(
+        kind=executor, workers=workers or default_workers(), ray_address=ray_address,
+        partition=partition, time=time_limit, cpus_per_task=cpus_per_task,
+    )
     config = BuildConfig(
         languages=parse_languages(languages), embedder=embedder, signal=signal.value,
         pairs_file=str(pairs or ""),
@@ -144,10 +142,16 @@ def build(
     with progress_bars(not quiet) as progress:
         report = build_dataset(
             input_path, out, config, translator=translator, keep_rejected=keep_rejected,
-            overwrite=overwrite, progress=progress, workers=workers, tasks=tasks,
-            executor=runner,
+            overwrite=overwrite, progress=progress, tasks=tasks, executor=runner,
         )
     print_summary(out, report)
+
+
+def default_workers() -> int:
+    """The CPU cores this process may use."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def print_summary(out: Path, report: dict[str, Any]) -> None:

@@ -1,7 +1,8 @@
 """``build``: a collection or a recipe in, a dataset directory out.
 
-Runs the stages in shards (align.engine.sharded), splits the kept segments by document
-pair, and writes the dataset shards, the card and the build report in one atomic step.
+Runs the stages in shards on an executor (align.engine.sharded), splits the kept segments
+by document pair, and writes the dataset shards, the card and the build report in one
+atomic step.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from align.engine.executors import ExecutorOptions
-from align.engine.pipeline import BuildConfig, BuildResult, Progress, build_corpus
+from align.engine.pipeline import BuildConfig, BuildResult, Progress
 from align.engine.sharded import run_sharded
 from align.errors import ConfigError
 from align.models.embed import Embedder
@@ -30,8 +31,7 @@ from align.publish.report import build_report, build_signature
 from align.recipe import Recipe, load_recipe
 from align.records import Segment
 from align.stages.decontaminate import Exclusion
-from align.stages.filters import apply_filters
-from align.stages.scoring import score_names, score_segments
+from align.stages.scoring import score_names
 from align.stages.splits import assign_splits
 
 
@@ -107,10 +107,10 @@ def build(
 ) -> dict[str, Any]:
     """Build a dataset directory from articles or a recipe; returns the build report.
 
-    With ``tasks`` or an ``executor``, the stages run as ``tasks`` shards (default:
-    ``workers``) on that executor (default: datatrove's local executor with ``workers``
-    processes), keeping their shards in ``<out_dir>.work`` so that a rerun resumes;
-    otherwise the build runs in memory (``workers`` processes align the pairs). Segments
+    The stages run as ``tasks`` shards (default: ``workers``, fewer for a small input) on
+    ``executor`` (default: datatrove's local executor with ``workers`` processes; one runs
+    every task in this process), keeping their shards and caches in ``<out_dir>.work``
+    so that a rerun resumes and a build with more articles reuses what it can. Segments
     are scored (with back-translation when a ``translator`` is given) and filtered;
     ``keep_rejected`` writes the rejected ones to a ``rejected`` split with the name of
     the filter that rejected each.
@@ -122,21 +122,13 @@ def build(
         config = config_for(recipe, config)
     else:
         recipe = recipe_for(input_path, config)
-    exclusion = Exclusion.load(config.filters.exclude)  # bad paths fail before any work
-    if executor is None and tasks is None:
-        result = build_corpus(recipe.inputs, config, embedder, progress, translator, workers)
-        scored = score_segments(result.segments, translator, languages=config.languages,
-                                progress=progress)
-        kept, rejected, filter_counts = apply_filters(scored, config.filters, exclusion)
-    else:
-        if config.signal == "mt" and translator is None:
-            raise ConfigError("the 'mt' alignment signal needs a translation model or "
-                              "translations")
-        executor = executor or ExecutorOptions(workers=workers)
-        result, kept, rejected, filter_counts = run_sharded(
-            recipe.inputs, out_dir, config, embedder, translator, tasks or executor.workers,
-            executor, progress,
-        )
+    Exclusion.load(config.filters.exclude)  # bad paths fail before any work
+    if config.signal == "mt" and translator is None:
+        raise ConfigError("the 'mt' alignment signal needs a translation model or translations")
+    executor = executor or ExecutorOptions(workers=workers)
+    result, kept, rejected, filter_counts = run_sharded(
+        recipe.inputs, out_dir, config, embedder, translator, tasks, executor, progress,
+    )
     splits = split_segments(result, kept, recipe)
     if keep_rejected:
         splits["rejected"] = [replace(s, rejected_by=reason) for s, reason in rejected]

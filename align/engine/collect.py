@@ -46,11 +46,17 @@ class InputFile:
 
 
 def read_stage(files: list[InputFile], folder: Path, rank: int, tasks: int) -> None:
-    """Read this task's files; write the articles, their keys per bucket, and read errors."""
+    """Read this task's files; write the articles, their keys per bucket, read errors and
+    the WARC records skipped, by reason."""
     articles: list[dict[str, Any]] = []
     errors: list[dict[str, Any]] = []
+    skipped: Counter[str] = Counter()
     ids: dict[int, list[dict[str, Any]]] = defaultdict(list)
     lines: dict[int, list[dict[str, Any]]] = defaultdict(list)
+
+    def count(reason: str) -> None:
+        skipped[reason] += 1
+
     for index in range(rank, len(files), tasks):
         file = files[index]
 
@@ -58,7 +64,8 @@ def read_stage(files: list[InputFile], folder: Path, rank: int, tasks: int) -> N
             order = (index << ORDER_BITS) | len(errors)
             errors.append({"order": order, "item": error.path, "reason": error.problem})
 
-        for position, article in enumerate(read_articles(file.path, on_error=skip)):
+        for position, article in enumerate(read_articles(file.path, on_error=skip,
+                                                         on_skip=count)):
             order = (index << ORDER_BITS) | position
             site = site_of(article)
             articles.append({
@@ -75,6 +82,8 @@ def read_stage(files: list[InputFile], folder: Path, rank: int, tasks: int) -> N
                 )
     write_rows(folder / shard_name("articles", rank), articles)
     write_rows(folder / shard_name("errors", rank), errors)
+    write_rows(folder / shard_name("skipped", rank),
+               [{"reason": reason, "count": n} for reason, n in skipped.items()])
     for bucket in range(tasks):
         write_rows(folder / shard_name("ids", bucket, rank), ids[bucket])
         write_rows(folder / shard_name("lines", bucket, rank), lines[bucket])

@@ -18,12 +18,12 @@ from typing import Any
 import numpy as np
 
 from align.engine.cache import DiskCache, text_key
-from align.engine.pipeline import BuildConfig, align_pair, pair_collection
+from align.engine.pairs import GROUP_ROWS
+from align.engine.pipeline import BuildConfig, align_pair
 from align.engine.shards import (
     alignments_text,
     bucket_of,
     document_from,
-    document_row,
     dumps,
     loads,
     read_rows,
@@ -40,6 +40,7 @@ from align.models.translate import Translator
 from align.records import DocumentPair
 from align.stages.clean import comparison_key
 from align.stages.filters import apply_filters
+from align.stages.given import unrelated_reason
 from align.stages.scoring import score_segments
 from align.stages.split import split_paragraphs
 
@@ -72,46 +73,12 @@ def embed_stage(
         vectors = np.stack([stored[t] for t in texts]) if texts else np.zeros((0, 1), np.float32)
         out.append({**row, **sentences_row(sentences, vectors)})
     cache.put_many(new)
-    write_rows(folder / shard_name("documents", rank), out)
+    write_rows(folder / shard_name("documents", rank), out, group_rows=GROUP_ROWS)
 
 
 def _cached(cache: DiskCache, texts: Sequence[str]) -> dict[str, bytes]:
     keys = {text_key(t): t for t in texts}
     return {keys[key]: value for key, value in cache.get_many(keys).items()}
-
-
-def pair_stage(embed: Path, folder: Path, config: BuildConfig, embedder: Embedder,
-               tasks: int) -> None:
-    """Pair the documents; each pair goes to the alignment task ``index % tasks``."""
-    rows = sorted(read_rows(shard_paths(embed, "documents-*.parquet")),
-                  key=lambda row: row["order"])
-    documents, known, sentences = [], {}, {}
-    for row in rows:
-        doc = document_from(row)
-        doc_sentences, vectors = sentences_from(row)
-        known.update(zip([s.text for s in doc_sentences], vectors, strict=True))
-        sentences[doc.id, doc.lang] = row
-        documents.append(doc)
-    pairs, unpaired = pair_collection(documents, config, CachedEmbedder(embedder, known))
-    buckets: list[list[dict[str, Any]]] = [[] for _ in range(tasks)]
-    for index, pair in enumerate(pairs):
-        src, tgt = sentences[pair.src.id, pair.src.lang], sentences[pair.tgt.id, pair.tgt.lang]
-        buckets[index % tasks].append({
-            "index": index, "score": pair.score, "similarity": pair.similarity,
-            "number_overlap": pair.number_overlap, "length_ratio": pair.length_ratio,
-            "evidence": dumps(pair.evidence), "given": pair.given,
-            "src": dumps(document_row(pair.src)),
-            "tgt": dumps(document_row(pair.tgt)),
-            **{f"src_{k}": src[k] for k in SENTENCE_COLUMNS},
-            **{f"tgt_{k}": tgt[k] for k in SENTENCE_COLUMNS},
-        })
-    for bucket, bucket_rows in enumerate(buckets):
-        write_rows(folder / shard_name("pairs", bucket), bucket_rows)
-    write_rows(folder / shard_name("unpaired", 0), [
-        {"id": u.document.id, "lang": u.document.lang, "reason": u.reason,
-         "best_match": u.best_match, "best_score": u.best_score}
-        for u in unpaired
-    ])
 
 
 def pair_key(row: dict[str, Any], config: BuildConfig, embedder: str,
@@ -126,8 +93,17 @@ def align_stage(
     pairs: Path, folder: Path, config: BuildConfig, cache: DiskCache, embedder: Embedder,
     translator: Translator | None, rank: int, tasks: int,
 ) -> None:
-    """Align and score this task's document pairs; send segments to their filter bucket."""
-    rows = list(read_rows([pairs / shard_name("pairs", rank)]))
+    """Align and score this task's document pairs; send segments to their filter bucket.
+
+    A given pair whose alignment looks unrelated keeps its alignment (for the report) but
+    sends no segment on."""
+    sides = {(row["index"], row["side"]): row
+             for row in read_rows([pairs / shard_name("sides", rank)])}
+    rows = [
+        {**row, **{f"{side}_{k}": sides[row["index"], side][k] for side in ("src", "tgt")
+                   for k in SENTENCE_COLUMNS}}
+        for row in read_rows([pairs / shard_name("pairs", rank)])
+    ]
     translator_name = translator.name if translator else None
     keys = [pair_key(row, config, embedder.name, translator_name) for row in rows]
     done = {key: loads(value) for key, value in cache.get_many(keys).items()}
@@ -142,6 +118,7 @@ def align_stage(
             cache.put_many(new)
             new = {}
         result = done[key]
+        unrelated = _unrelated(row, result, config)
         aligned.append({
             "index": row["index"], "src": row["src"], "tgt": row["tgt"],
             **{k: row[k] for k in ("score", "similarity", "number_overlap", "length_ratio",
@@ -149,15 +126,26 @@ def align_stage(
             "src_sentences": row["src_sentences"], "tgt_sentences": row["tgt_sentences"],
             "src_sentence_paragraphs": row["src_sentence_paragraphs"],
             "tgt_sentence_paragraphs": row["tgt_sentence_paragraphs"],
-            "alignments": result["alignments"],
+            "alignments": result["alignments"], "unrelated": unrelated,
+            "unrelated_segments": dumps(result["segments"] if unrelated else []),
         })
-        for position, segment in enumerate(result["segments"]):
+        for position, segment in enumerate([] if unrelated else result["segments"]):
             bucket = bucket_of(comparison_key(segment["src"]), tasks)
             segments[bucket].append({"index": row["index"], "position": position, **segment})
     cache.put_many(new)
     write_rows(folder / shard_name("aligned", rank), aligned)
     for bucket, bucket_rows in enumerate(segments):
         write_rows(folder / shard_name("segments", bucket, rank), bucket_rows)
+
+
+def _unrelated(row: dict[str, Any], result: dict[str, Any], config: BuildConfig) -> str:
+    """Why a given pair looks unrelated ("" for a found pair or one that looks right)."""
+    if not row["given"]:
+        return ""
+    segments = [segment_from(segment) for segment in result["segments"]]
+    reason = unrelated_reason(segments, len(row["src_sentences"]), len(row["tgt_sentences"]),
+                              config.given_check)
+    return reason or ""
 
 
 def _align(row: dict[str, Any], config: BuildConfig, embedder: Embedder,

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from datatrove.executor import (
     SlurmPipelineExecutor,
 )
 
-from align.engine.steps import STAGES, BuildStep, Plan
+from align.engine.steps import STAGES, BuildStep, Plan, prepare_stage
 from align.errors import AlignError, ConfigError
 
 EXECUTORS = ("local", "ray", "slurm")
@@ -64,11 +65,19 @@ def run_stages(plan: Plan, options: ExecutorOptions, in_process: frozenset[str] 
     if options.kind == "ray":
         _start_ray(options)
     for stage in STAGES:
-        if progress:
-            progress(stage, 0, 1)
         executor = _executor(plan, stage, options, stage in in_process)
+        tasks = executor.world_size
+        if progress:
+            progress(stage, 0, tasks)
+        local = isinstance(executor, LocalExecutor)
+        here = local and executor.workers == 1
         with _quiet_library():
-            executor.run()
+            if here:
+                executor.run_here(partial(progress, stage) if progress else None)
+            else:
+                if local and executor.get_incomplete_ranks():
+                    prepare_stage(stage)  # forked workers start with what this process loaded
+                executor.run()
         if options.kind == "slurm" and stage not in in_process:
             _wait_for_slurm(executor)
         missing = executor.get_incomplete_ranks(skip_completed=True)
@@ -76,8 +85,8 @@ def run_stages(plan: Plan, options: ExecutorOptions, in_process: frozenset[str] 
             logs = plan.folders()[stage] / "logs"
             raise StageError(f"stage {stage}: tasks {missing[:10]} did not finish; their logs "
                              f"are in {logs}. Rerun the same command to resume.")
-        if progress:
-            progress(stage, 1, 1)
+        if progress and not here:
+            progress(stage, tasks, tasks)
 
 
 class _QuietTasks:
@@ -88,7 +97,19 @@ class _QuietTasks:
 
 
 class LocalExecutor(_QuietTasks, LocalPipelineExecutor):
-    """datatrove's local executor: tasks in worker processes on this machine."""
+    """datatrove's local executor: tasks in worker processes on this machine, or one after
+    the other in this process with one worker."""
+
+    def run_here(self, progress: Callable[[int, int], None] | None = None) -> None:
+        """Run the unfinished tasks in this process, without starting any other."""
+        self._launched = True
+        ranks = self.get_incomplete_ranks()
+        done = self.world_size - len(ranks)
+        for rank in ranks:
+            self._run_for_rank(rank)
+            done += 1
+            if progress:
+                progress(done, self.world_size)
 
 
 class RayExecutor(_QuietTasks, RayPipelineExecutor):

@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from align.engine.collect import InputFile
+from align.engine.collect import ORDER_BITS, InputFile
 from align.engine.executors import ExecutorOptions, run_stages
 from align.engine.pipeline import BuildConfig, BuildResult, PairAlignment, Progress, _summary
 from align.engine.shards import (
@@ -30,9 +30,11 @@ from align.errors import ConfigError, InputError
 from align.models.embed import Embedder
 from align.models.translate import Translator
 from align.records import DocumentPair, Segment, Sentence, Unpaired
+from align.stages.given import read_pairs_file
 from align.stages.ingest import _files
 
 WORK_SUFFIX = ".work"
+TASK_BYTES = 1 << 20  # input per task below which more tasks cost more than they save
 _STAGE_FOLDER = re.compile(rf"^({'|'.join(STAGES)})-[0-9a-f]{{16}}$")
 
 
@@ -42,23 +44,44 @@ def work_dir_for(out_dir: str | Path) -> Path:
     return out.with_name(out.name + WORK_SUFFIX)
 
 
-def input_files(inputs: Sequence[str | Path]) -> list[InputFile]:
-    """Every input file of the build, in reading order, with the collection it belongs to."""
-    return [InputFile(str(path.resolve()), index) for index, collection in enumerate(inputs)
-            for path in _files(Path(collection), None)]
+def input_files(inputs: Sequence[str | Path]) -> tuple[list[InputFile], list[dict]]:
+    """Every input file of the build, in reading order, with the collection it belongs to;
+    and the entries of input folders that are not read, as rejected items placed before
+    the first file of their collection."""
+    files: list[InputFile] = []
+    unread: list[dict] = []
+    for index, collection in enumerate(inputs):
+        problems: list[InputError] = []
+        found = _files(Path(collection), problems.append)
+        first = len(files) << ORDER_BITS
+        unread += [{"order": first - len(problems) + n, "item": problem.path,
+                    "reason": problem.problem} for n, problem in enumerate(problems)]
+        files += [InputFile(str(path.resolve()), index) for path in found]
+    return files, unread
 
+
+
+def default_tasks(files: Sequence[InputFile], workers: int) -> int:
+    """One task per worker, but at most one per ``TASK_BYTES`` of input: a small build runs
+    as one task (in this process on the local executor), where starting workers and loading
+    models in each would take longer than the work."""
+    size = sum(Path(file.path).stat().st_size for file in files)
+    return max(1, min(workers, size // TASK_BYTES))
 
 
 def run_sharded(
     inputs: Sequence[str | Path], out_dir: str | Path, config: BuildConfig,
-    embedder: Embedder | None = None, translator: Translator | None = None, tasks: int = 1,
-    executor: ExecutorOptions | None = None, progress: Progress | None = None,
+    embedder: Embedder | None = None, translator: Translator | None = None,
+    tasks: int | None = None, executor: ExecutorOptions | None = None,
+    progress: Progress | None = None,
 ) -> tuple[BuildResult, list[Segment], list[tuple[Segment, str]], dict[str, int]]:
-    """Run the stages; returns what ``build_corpus`` finds plus the filtered segments."""
+    """Run the stages in ``tasks`` shards (default: see ``default_tasks``); returns what
+    ``build_corpus`` finds plus the filtered segments."""
     executor = executor or ExecutorOptions()
     if config.pairs_file:
-        raise ConfigError("given pairs (a pairs file) are not supported in a sharded build yet: "
-                          "build without --executor and --tasks")
+        read_pairs_file(config.pairs_file)  # a malformed file fails before any work
+    files, unread = input_files(inputs)
+    tasks = default_tasks(files, executor.workers) if tasks is None else tasks
     if tasks < 1:
         raise ConfigError(f"tasks must be at least 1, got {tasks}")
     if translator is not None and executor.kind != "local":
@@ -66,13 +89,13 @@ def run_sharded(
                           f"{executor.kind} or the translation model")
     started = time.perf_counter()
     work = work_dir_for(out_dir)
-    plan = Plan.create(work, input_files(inputs), config, tasks,
+    plan = Plan.create(work, files, config, tasks,
                        embedder.name if embedder else config.embedder,
                        translator.name if translator else None)
     use_models(embedder, translator)
     in_process = frozenset({"align"}) if translator else frozenset()
     run_stages(plan, executor, in_process, progress)
-    result, kept, rejected, counts = gather(plan)
+    result, kept, rejected, counts = gather(plan, unread)
     result.seconds = time.perf_counter() - started
     if not result.documents:
         where = inputs[0] if len(inputs) == 1 else ", ".join(map(str, inputs))
@@ -82,15 +105,16 @@ def run_sharded(
     return result, kept, rejected, counts
 
 
-def gather(plan: Plan) -> tuple[BuildResult, list[Segment], list[tuple[Segment, str]],
-                                 dict[str, int]]:
-    """Read the stages' shards back into one ``BuildResult`` and the filter decisions."""
+def gather(plan: Plan, unread: Sequence[dict] = ()) -> tuple[
+        BuildResult, list[Segment], list[tuple[Segment, str]], dict[str, int]]:
+    """Read the stages' shards back into one ``BuildResult`` and the filter decisions;
+    ``unread`` entries of input folders are rejected items too."""
     folders = plan.folders()
     rows = sorted(read_rows(shard_paths(folders["clean"], "documents-*.parquet")),
                   key=lambda row: row["order"])
     documents = [document_from(row) for row in rows]
     by_key = {(d.id, d.lang): d for d in documents}
-    read_errors = [*read_rows(shard_paths(folders["read"], "errors-*.parquet")),
+    read_errors = [*unread, *read_rows(shard_paths(folders["read"], "errors-*.parquet")),
                    *read_rows(shard_paths(folders["ids"], "rejected-*.parquet"))]
     dropped = list(read_rows(shard_paths(folders["clean"], "rejected-*.parquet")))
     rejected_articles = [
@@ -113,13 +137,23 @@ def gather(plan: Plan) -> tuple[BuildResult, list[Segment], list[tuple[Segment, 
             kept.append(segment)
     aligned = sorted(read_rows(shard_paths(folders["align"], "aligned-*.parquet")),
                      key=lambda row: row["index"])
-    pairs = [_pair_alignment(row, segments[row["index"]]) for row in aligned]
+    pairs = [_pair_alignment(row, segments[row["index"]]) for row in aligned
+             if not row["unrelated"]]
+    unrelated = [
+        (_pair_alignment(row, [segment_from(s) for s in loads(row["unrelated_segments"])]),
+         row["unrelated"])
+        for row in aligned if row["unrelated"]
+    ]
     unpaired = [
         Unpaired(by_key[row["id"], row["lang"]], row["reason"], row["best_match"],
                  row["best_score"])
         for row in read_rows(shard_paths(folders["pair"], "unpaired-*.parquet"))
     ]
-    result = BuildResult(plan.config, documents, pairs, unpaired, rejected_articles)
+    skipped: Counter[str] = Counter()
+    for row in read_rows(shard_paths(folders["read"], "skipped-*.parquet")):
+        skipped[row["reason"]] += row["count"]
+    result = BuildResult(plan.config, documents, pairs, unpaired, rejected_articles,
+                         skipped_records=dict(sorted(skipped.items())), unrelated=unrelated)
     return result, kept, rejected, _filter_counts(folders["filter"])
 
 

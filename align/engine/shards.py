@@ -24,19 +24,28 @@ import pyarrow.parquet as pq
 from align.records import Alignment, Document, Provenance, Segment, Sentence
 
 
-def write_rows(path: Path, rows: list[dict[str, Any]], schema: pa.Schema | None = None) -> None:
-    """Write ``rows`` to the Parquet file ``path`` atomically."""
+def write_rows(path: Path, rows: list[dict[str, Any]], schema: pa.Schema | None = None,
+               group_rows: int | None = None) -> None:
+    """Write ``rows`` to the Parquet file ``path`` atomically, in row groups of
+    ``group_rows`` rows when given (a reader can then hold one group at a time)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pylist(rows, schema=schema)
     temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
-    pq.write_table(table, temporary)
+    pq.write_table(table, temporary, row_group_size=group_rows)
     os.replace(temporary, path)
 
 
-def read_rows(paths: Iterable[Path]) -> Iterator[dict[str, Any]]:
-    """The rows of several Parquet files, file after file."""
+def read_rows(paths: Iterable[Path], columns: list[str] | None = None,
+              batch_rows: int | None = None) -> Iterator[dict[str, Any]]:
+    """The rows of several Parquet files, file after file (only ``columns`` when given);
+    with ``batch_rows``, at most that many rows of a file are in memory at once."""
     for path in paths:
-        yield from pq.read_table(path).to_pylist()
+        if batch_rows is None:
+            yield from pq.read_table(path, columns=columns).to_pylist()
+            continue
+        with pq.ParquetFile(path) as shard:
+            for batch in shard.iter_batches(batch_size=batch_rows, columns=columns):
+                yield from batch.to_pylist()
 
 
 def shard_paths(folder: Path, pattern: str) -> list[Path]:
@@ -141,3 +150,37 @@ def alignments_text(alignments: Iterable[Alignment]) -> str:
 
 def alignments_from(text: str) -> list[Alignment]:
     return [Alignment(tuple(src), tuple(tgt), score) for src, tgt, score in loads(text)]
+
+
+class ShardWriter:
+    """Rows written to one Parquet file a row group at a time, so that only a group is in
+    memory; the file appears under its name when the writer is closed without an error."""
+
+    def __init__(self, path: Path, schema: pa.Schema, group_rows: int = 256) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path, self.schema, self.group_rows = path, schema, group_rows
+        self._temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.tmp")
+        self._writer = pq.ParquetWriter(self._temporary, schema)
+        self._rows: list[dict[str, Any]] = []
+
+    def write(self, row: dict[str, Any]) -> None:
+        self._rows.append(row)
+        if len(self._rows) >= self.group_rows:
+            self._flush()
+
+    def _flush(self) -> None:
+        if self._rows:
+            self._writer.write_table(pa.Table.from_pylist(self._rows, schema=self.schema))
+            self._rows = []
+
+    def __enter__(self) -> ShardWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        if kind is None:
+            self._flush()
+        self._writer.close()
+        if kind is None:
+            os.replace(self._temporary, self.path)
+        else:
+            self._temporary.unlink(missing_ok=True)

@@ -20,11 +20,13 @@ from datatrove.pipeline.base import PipelineStep
 from align import __version__
 from align.engine.cache import DiskCache, cache_folder
 from align.engine.collect import InputFile, clean_stage, count_stage, ids_stage, read_stage
-from align.engine.compute import align_stage, embed_stage, filter_stage, pair_stage
+from align.engine.compute import align_stage, embed_stage, filter_stage
+from align.engine.pairs import pair_stage
 from align.engine.pipeline import BuildConfig
 from align.engine.shards import digest, dumps
 from align.models.embed import Embedder, load_embedder
 from align.models.translate import Translator
+from align.stages.split import split_paragraphs
 
 STAGES = ("read", "ids", "count", "clean", "embed", "pair", "align", "filter")
 SINGLE_TASK = frozenset({"pair"})
@@ -60,9 +62,10 @@ class Plan:
             "ids": [], "count": [],
             "clean": [config["languages"]],
             "embed": [self.embedder],
-            "pair": [config["pairing"]],
-            "align": [config["align"], config["signal"], config["mt_weight"], self.translator],
-            "filter": [config["filters"]],
+            "pair": [config["pairing"], config["pairs_file"], _content(config["pairs_file"])],
+            "align": [config["align"], config["signal"], config["mt_weight"], self.translator,
+                      config["given_check"]],
+            "filter": [config["filters"], [_tree_stat(p) for p in config["filters"]["exclude"]]],
         }
         prints: dict[str, str] = {}
         previous = ""
@@ -83,6 +86,22 @@ class Plan:
 def _stat(path: str) -> tuple[int, int]:
     stat = Path(path).stat()
     return stat.st_size, stat.st_mtime_ns
+
+
+def _tree_stat(path: str) -> list[tuple[str, int, int]]:
+    """Size and modification time of a file, or of every file under a folder."""
+    root = Path(path)
+    files = sorted(root.rglob("*")) if root.is_dir() else [root]
+    return [(str(f), *_stat(str(f))) for f in files if f.is_file()]
+
+
+def _content(path: str) -> str:
+    """A digest of a small file's content ("" for no file or one that cannot be read: the
+    stage that reads it says why)."""
+    try:
+        return digest(Path(path).read_text(encoding="utf-8-sig")) if path else ""
+    except (OSError, UnicodeDecodeError):
+        return ""
 
 
 _models: dict[tuple[str, str], Any] = {}
@@ -115,6 +134,13 @@ def _translator(name: str | None) -> Translator | None:
     if ("translator", name) not in _models:
         raise RuntimeError(f"translator {name!r} is only available in the building process")
     return _models["translator", name]
+
+
+def prepare_stage(stage: str) -> None:
+    """Load in this process what every task of ``stage`` would load (the sentence splitter
+    and its libraries), so worker processes forked from it start with it."""
+    if stage in ("embed", "align"):
+        split_paragraphs(["Prêt."], "fr")
 
 
 def run_stage(plan: Plan, stage: str, rank: int) -> None:
