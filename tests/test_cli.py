@@ -89,6 +89,7 @@ def test_build_pair_show_on_the_seeds(tmp_path, seeds_dir) -> None:
     )
     card = (out / "README.md").read_text(encoding="utf-8")
     assert "12 aligned fr–ar segments from 1 document pair (" in card
+    assert list((tmp_path / "seeds.work").glob("embed-*/documents-*.parquet"))  # sharded
 
     # The README quotes this build's report.
     report = json.loads((out / "build_report.json").read_text(encoding="utf-8"))

@@ -20,9 +20,10 @@ from test_given import AR_URL, FR_URL, OTHER_AR, OTHER_FR, STORY_AR, STORY_FR, w
 from test_warc import PAGES, write_warc
 
 from align.engine.build import build, recipe_for
+from align.engine.collect import InputFile
 from align.engine.executors import ExecutorOptions
 from align.engine.pipeline import BuildConfig, build_corpus
-from align.engine.sharded import work_dir_for
+from align.engine.sharded import TASK_BYTES, default_tasks, work_dir_for
 from align.errors import ConfigError, InputError
 from align.publish.dataset import load_splits
 from align.publish.report import build_report, build_signature
@@ -232,6 +233,17 @@ def test_a_pairs_file_naming_an_unknown_document_is_an_input_error(tmp_path, emb
     Path(config.pairs_file).write_text("a\tnope\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"pairs\.tsv: line 1: no document with id or URL 'nope'"):
         build(inputs, tmp_path / "out", config, embedder=embedder)
+
+
+@pytest.mark.parametrize(("sizes", "workers", "tasks"), [
+    ([17_000], 8, 1), ([3 * TASK_BYTES], 2, 2), ([TASK_BYTES, TASK_BYTES, TASK_BYTES // 2], 8, 2),
+])
+def test_small_inputs_run_in_fewer_tasks(tmp_path, sizes, workers, tasks) -> None:
+    files = []
+    for n, size in enumerate(sizes):
+        (tmp_path / f"{n}.txt").write_bytes(b"x" * size)
+        files.append(InputFile(str(tmp_path / f"{n}.txt"), 0))
+    assert default_tasks(files, workers) == tasks
 
 
 def test_unknown_executor_is_a_config_error() -> None:

@@ -52,17 +52,21 @@ def write_collection(data: Path, out: Path, share: float = 1.0) -> int:
     return len(chosen)
 
 
+def _tasks(workers: int) -> list[str]:
+    """One task per worker, whatever the size of the collection."""
+    return ["--workers", str(workers), "--tasks", str(workers)]
+
+
 def timed_build(collection: Path, out: Path, workers: int) -> float:
     started = time.perf_counter()
-    subprocess.run([*_BUILD, str(collection), "--out", str(out), "--workers", str(workers)],
-                   check=True)
+    subprocess.run([*_BUILD, str(collection), "--out", str(out), *_tasks(workers)], check=True)
     return time.perf_counter() - started
 
 
 def killed_build(collection: Path, out: Path, workers: int, after: float) -> bool:
     """Start a build and kill it, with all its processes, after ``after`` seconds; whether
     it was still running then (on a busy machine it may finish first)."""
-    command = [*_BUILD, str(collection), "--out", str(out), "--workers", str(workers)]
+    command = [*_BUILD, str(collection), "--out", str(out), *_tasks(workers)]
     process = subprocess.Popen(command, start_new_session=True)
     try:
         process.wait(timeout=after)

@@ -1,4 +1,5 @@
-"""The model stages of a sharded build: embed → pair → align → filter.
+"""The model stages of a sharded build around pairing (align.engine.pairs): embed, then
+align and filter.
 
 Each document is split and embedded once; its sentences and vectors travel with it to
 pairing and alignment. Vectors come from the disk cache by text hash when an earlier
