@@ -66,7 +66,8 @@ def write_sample_dataset(out: Path, splits: dict | None = None) -> Path:
 
     from datasets import Dataset, Features, List, Translation, Value
 
-    from align.publish.card import CardInfo, corpus_stats, render_card
+    from align.publish.card import CardInfo, render_card
+    from align.publish.stats import corpus_stats
     from align.records import Segment
 
     features = Features({

@@ -9,7 +9,8 @@ import pytest
 from conftest import SAMPLE_CONFIGS, SAMPLE_SEGMENTS
 from huggingface_hub import DatasetCard
 
-from align.publish.card import CardInfo, CorpusStats, corpus_stats, render_card
+from align.publish.card import CardInfo, render_card
+from align.publish.stats import CorpusStats, corpus_stats
 from align.recipe import load_recipe
 from align.records import Segment
 

@@ -11,6 +11,7 @@ from datasets import load_dataset
 from align.errors import InputError
 from align.publish.dataset import (
     REPORT_FILE,
+    DatasetWriter,
     load_splits,
     read_report,
     to_dataset,
@@ -133,3 +134,26 @@ def test_dataset_without_rows_loads_empty_or_says_no_data(tmp_path) -> None:
     assert len(train) == 0 and train.column_names[:2] == ["id", "translation"]
     with pytest.raises(Exception, match="No \\(supported\\) data files"):
         load_dataset(str(out), split="train")  # not the build report read as data
+
+
+def test_a_dataset_written_in_batches_equals_one_written_at_once(tmp_path) -> None:
+    train = [segment(n, score=n / 10) for n in range(5)]
+    rejected = [replace(segment(9, score=0.1), rejected_by="min_similarity")]
+    splits = {"train": train, "test": [], "rejected": rejected}
+    write_dataset_dir(tmp_path / "once", splits, LANGUAGES, "#", {"splits": {"test": 0}})
+    with DatasetWriter(tmp_path / "batches", LANGUAGES, ["score"]) as writer:
+        for batch in (train[:2], train[2:3], [], train[3:]):
+            writer.write("train", batch)
+        writer.write("rejected", rejected)
+        writer.finish("#", {"splits": {"test": 0}}, splits)
+    assert writer.out == tmp_path / "batches"
+    once, batches = load_splits(tmp_path / "once"), load_splits(tmp_path / "batches")
+    assert {k: v.to_list() for k, v in batches.items()} == {k: v.to_list() for k, v in once.items()}
+    assert list(batches) == ["train", "test", "rejected"] and batches["test"].num_rows == 0
+
+
+def test_a_writer_left_without_finishing_leaves_nothing(tmp_path) -> None:
+    with pytest.raises(RuntimeError), DatasetWriter(tmp_path / "out", LANGUAGES, []) as writer:
+        writer.write("train", [segment(0)])
+        raise RuntimeError("the build stopped")
+    assert list(tmp_path.iterdir()) == []

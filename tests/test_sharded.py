@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -27,6 +28,7 @@ from align.engine.sharded import TASK_BYTES, default_tasks, work_dir_for
 from align.errors import ConfigError, InputError
 from align.publish.dataset import load_splits
 from align.publish.report import build_report, build_signature
+from align.records import Segment
 from align.stages.filters import apply_filters
 from align.stages.scoring import score_segments
 
@@ -160,15 +162,15 @@ def test_stage_shards_hold_vectors_once_per_document(tmp_path, seeds_dir, embedd
         assert np.allclose(vectors, embedder.encode(row["sentences"]), atol=1e-5)
 
 
-def in_memory(inputs: Path, config: BuildConfig, embedder) -> tuple[dict, list[str]]:
-    """The report and kept segment ids of the in-memory pipeline on ``inputs``."""
+def in_memory(inputs: Path, config: BuildConfig, embedder) -> tuple[dict, list[Segment]]:
+    """The report and kept segments of the in-memory pipeline on ``inputs``."""
     result = build_corpus(inputs, config, embedder)
     scored = score_segments(result.segments, languages=config.languages)
     kept, _, counts = apply_filters(scored, config.filters)
     signature = build_signature(config, embedder=embedder.name, translator=None,
                                 seed=recipe_for(inputs, config).seed, recipe=None)
     report = build_report(result, {"train": len(kept)}, counts, signature)
-    return json.loads(json.dumps(report)), [segment.id for segment in kept]
+    return json.loads(json.dumps(report)), kept
 
 
 def given_jsonl(folder: Path) -> tuple[Path, BuildConfig]:
@@ -211,8 +213,11 @@ def test_the_sharded_build_reports_what_the_in_memory_pipeline_finds(
     report = build(inputs, tmp_path / "out", config, embedder=embedder, tasks=tasks)
     expected, kept = in_memory(inputs, config, embedder)
     assert without_time(report) == without_time(expected)
-    assert [row["id"] for row in rows(tmp_path / "out")["train"]] == kept
-    assert kept
+    assert [row["id"] for row in rows(tmp_path / "out")["train"]] == [s.id for s in kept]
+    card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
+    rows_at = [re.search(rf"\n\| {name} \| \d", card) for name in kept[0].scores]
+    listed = [found.start() for found in rows_at if found]  # the score statistics rows
+    assert len(listed) > 1 and listed == sorted(listed)  # score columns in the scorers' order
 
 
 def test_the_facts_each_case_is_about(tmp_path, embedder) -> None:

@@ -1,38 +1,41 @@
 """``build``: a collection or a recipe in, a dataset directory out.
 
-Runs the stages in shards on an executor (align.engine.sharded), splits the kept segments
-by document pair, and writes the dataset shards, the card and the build report in one
-atomic step.
+Runs the stages in shards on an executor (align.engine.sharded), then streams the kept
+segments from the filter shards into the dataset's Parquet files, split by document pair,
+and puts the shards, the card and the build report in place in one atomic step.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import replace
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from align.engine.executors import ExecutorOptions
-from align.engine.pipeline import BuildConfig, BuildResult, Progress
+from align.engine.pipeline import BuildConfig, Progress
 from align.engine.sharded import run_sharded
 from align.errors import ConfigError
 from align.models.embed import Embedder
 from align.models.translate import Translator
-from align.publish.card import CardInfo, corpus_stats, render_card
+from align.publish.card import CardInfo, render_card
 from align.publish.dataset import (
+    DatasetWriter,
     check_output_dir,
     read_report,
     score_columns,
     segments_to_rows,
-    write_dataset_dir,
 )
 from align.publish.report import build_report, build_signature
+from align.publish.stats import CorpusStats, StatsCollector
 from align.recipe import Recipe, load_recipe
 from align.records import Segment
 from align.stages.decontaminate import Exclusion
 from align.stages.scoring import score_names
 from align.stages.splits import assign_splits
+
+WRITE_ROWS = 5000  # segments converted and written at once
 
 
 def is_recipe(path: str | Path) -> bool:
@@ -80,16 +83,46 @@ def config_for(recipe: Recipe, base: BuildConfig) -> BuildConfig:
     )
 
 
-def split_segments(
-    result: BuildResult, kept: Sequence[Segment], recipe: Recipe
-) -> dict[str, list[Segment]]:
-    """Kept segments per split, drawn by document pair so no article straddles two splits."""
-    pair_ids = [f"{p.pair.src.id}|{p.pair.tgt.id}" for p in result.pairs]
-    drawn = assign_splits(pair_ids, recipe.splits, recipe.seed)
-    splits: dict[str, list[Segment]] = {"train": []}
+@dataclass
+class Published:
+    """What the dataset's card and report say of the segments written."""
+
+    sizes: dict[str, int]  # rows per split: train first, then in order of appearance
+    stats: CorpusStats
+    example: dict[str, Any] | None  # the first row, as the dataset stores it
+
+
+def publish_segments(
+    writer: DatasetWriter, kept: Iterable[Segment], rejected: Iterable[Segment] | None,
+    drawn: Mapping[str, str], languages: Sequence[str],
+) -> Published:
+    """Write the kept segments to their pair's split (``drawn``: split by ``"src|tgt"`` ids)
+    and the ``rejected`` ones, when given, to a ``rejected`` split, a batch at a time."""
+    collector = StatsCollector(languages)
+    sizes = {"train": 0}
+    first: dict[str, Segment] = {}
+    batches: dict[str, list[Segment]] = {}
+
+    def add(split: str, segment: Segment) -> None:
+        sizes[split] = sizes.get(split, 0) + 1
+        first.setdefault(split, segment)
+        collector.add(split, segment)
+        batch = batches.setdefault(split, [])
+        batch.append(segment)
+        if len(batch) >= WRITE_ROWS:
+            writer.write(split, batch)
+            batches[split] = []
+
     for segment in kept:
-        splits.setdefault(drawn[f"{segment.src_doc}|{segment.tgt_doc}"], []).append(segment)
-    return splits
+        add(drawn[f"{segment.src_doc}|{segment.tgt_doc}"], segment)
+    if rejected is not None:
+        sizes.setdefault("rejected", 0)
+        for segment in rejected:
+            add("rejected", segment)
+    for split, batch in batches.items():
+        writer.write(split, batch)
+    example = next((first[name] for name in sizes if name in first), None)
+    return Published(sizes, collector.stats(sizes), _example(example, languages))
 
 
 def build(
@@ -129,9 +162,8 @@ def build(
     result, kept, rejected, filter_counts = run_sharded(
         recipe.inputs, out_dir, config, embedder, translator, tasks, executor, progress,
     )
-    splits = split_segments(result, kept, recipe)
-    if keep_rejected:
-        splits["rejected"] = [replace(s, rejected_by=reason) for s, reason in rejected]
+    pair_ids = [f"{p.pair.src.id}|{p.pair.tgt.id}" for p in result.pairs]
+    drawn = assign_splits(pair_ids, recipe.splits, recipe.seed)
     signature = build_signature(
         config,
         embedder=embedder.name if embedder else config.embedder,
@@ -139,28 +171,26 @@ def build(
         seed=recipe.seed,
         recipe=str(recipe.path) if is_recipe(recipe.path) else None,
     )
-    sizes = {name: len(segments) for name, segments in splits.items()}
-    report = build_report(result, sizes, filter_counts, signature)
-    stats = corpus_stats(splits, config.languages)
-    info = CardInfo.from_recipe(
-        recipe, stats, signature, filter_counts=filter_counts, stage_counts=report["counts"],
-        example=_example(splits, config.languages), dates=report["dates"],
-    )
     columns = score_names(config.languages, back_translation=translator is not None)
     if progress:
         progress("write", 0, 1)
-    out = write_dataset_dir(
-        out_dir, splits, config.languages, render_card(info), report, overwrite, columns
-    )
+    with DatasetWriter(out_dir, config.languages, columns, overwrite) as writer:
+        published = publish_segments(writer, kept, rejected if keep_rejected else None, drawn,
+                                     config.languages)
+        report = build_report(result, published.sizes, filter_counts, signature)
+        info = CardInfo.from_recipe(
+            recipe, published.stats, signature, filter_counts=filter_counts,
+            stage_counts=report["counts"], example=published.example, dates=report["dates"],
+        )
+        writer.finish(render_card(info), report, published.sizes)
     if progress:
         progress("write", 1, 1)
-    return read_report(out)
+    return read_report(writer.out)
 
 
-def _example(splits: dict[str, list[Segment]], languages: Sequence[str]) -> dict[str, Any] | None:
-    """The first kept row, as the dataset stores it, for the card's structure section."""
-    first = next((segments[:1] for segments in splits.values() if segments), [])
-    if not first:
+def _example(segment: Segment | None, languages: Sequence[str]) -> dict[str, Any] | None:
+    """A row as the dataset stores it, for the card's structure section."""
+    if segment is None:
         return None
-    rows = segments_to_rows(first, languages, score_columns(first))
+    rows = segments_to_rows([segment], languages, score_columns([segment]))
     return {name: values[0] for name, values in rows.items()}

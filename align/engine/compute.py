@@ -181,11 +181,12 @@ def filter_stage(aligned: Path, folder: Path, config: BuildConfig, bucket: int) 
         first.setdefault(reason, order[id(segment)])
     counts = Counter(reason for _, reason in rejected)
     write_rows(folder / shard_name("kept", bucket),
-               [{"order": at, **segment_row(s)} for s, at in zip(kept, kept_order, strict=True)])
+               [{"order": at, **segment_row(s)} for s, at in zip(kept, kept_order, strict=True)],
+               group_rows=GROUP_ROWS)
     write_rows(folder / shard_name("rejected", bucket), [
         {"order": order[id(s)], **segment_row(s), "rejected_by": reason}
         for s, reason in rejected
-    ])
+    ], group_rows=GROUP_ROWS)
     write_rows(folder / shard_name("counts", bucket), [
         {"reason": reason, "count": n, "first": first[reason]}
         for reason, n in counts.items()

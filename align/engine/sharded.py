@@ -7,15 +7,17 @@ only unfinished tasks, and a build with more articles reuses cached vectors and 
 
 from __future__ import annotations
 
+import heapq
 import re
 import shutil
 import time
-from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from align.engine.collect import ORDER_BITS, InputFile
 from align.engine.executors import ExecutorOptions, run_stages
+from align.engine.pairs import GROUP_ROWS
 from align.engine.pipeline import BuildConfig, BuildResult, PairAlignment, Progress, _summary
 from align.engine.shards import (
     alignments_from,
@@ -74,9 +76,10 @@ def run_sharded(
     embedder: Embedder | None = None, translator: Translator | None = None,
     tasks: int | None = None, executor: ExecutorOptions | None = None,
     progress: Progress | None = None,
-) -> tuple[BuildResult, list[Segment], list[tuple[Segment, str]], dict[str, int]]:
+) -> tuple[BuildResult, Iterator[Segment], Iterator[Segment], dict[str, int]]:
     """Run the stages in ``tasks`` shards (default: see ``default_tasks``); returns what
-    ``build_corpus`` finds plus the filtered segments."""
+    ``build_corpus`` finds (its pairs without their segments), the kept and the rejected
+    segments as they are read from the shards, and the rejections per filter."""
     executor = executor or ExecutorOptions()
     if config.pairs_file:
         read_pairs_file(config.pairs_file)  # a malformed file fails before any work
@@ -95,20 +98,20 @@ def run_sharded(
     use_models(embedder, translator)
     in_process = frozenset({"align"}) if translator else frozenset()
     run_stages(plan, executor, in_process, progress)
-    result, kept, rejected, counts = gather(plan, unread)
+    result, counts = gather(plan, unread)
     result.seconds = time.perf_counter() - started
     if not result.documents:
         where = inputs[0] if len(inputs) == 1 else ", ".join(map(str, inputs))
         reason = _summary(result.rejected) or "none found"
         raise InputError(where, "no usable article: " + reason)
     remove_stale_stages(plan)
-    return result, kept, rejected, counts
+    return result, filtered_segments(plan, "kept"), filtered_segments(plan, "rejected"), counts
 
 
-def gather(plan: Plan, unread: Sequence[dict] = ()) -> tuple[
-        BuildResult, list[Segment], list[tuple[Segment, str]], dict[str, int]]:
-    """Read the stages' shards back into one ``BuildResult`` and the filter decisions;
-    ``unread`` entries of input folders are rejected items too."""
+def gather(plan: Plan, unread: Sequence[dict] = ()) -> tuple[BuildResult, dict[str, int]]:
+    """Read the stages' shards back into one ``BuildResult`` (its pairs without their
+    segments, which ``filtered_segments`` streams) and the filter counts; ``unread``
+    entries of input folders are rejected items too."""
     folders = plan.folders()
     rows = sorted(read_rows(shard_paths(folders["clean"], "documents-*.parquet")),
                   key=lambda row: row["order"])
@@ -122,23 +125,9 @@ def gather(plan: Plan, unread: Sequence[dict] = ()) -> tuple[
         for row in sorted(read_errors, key=lambda row: row["order"])
         + sorted(dropped, key=lambda row: row["order"])
     ]
-    filtered = [(row, "") for row in read_rows(shard_paths(folders["filter"], "kept-*.parquet"))]
-    filtered += [(row, row["rejected_by"])
-                 for row in read_rows(shard_paths(folders["filter"], "rejected-*.parquet"))]
-    filtered.sort(key=lambda item: item[0]["order"])
-    segments: dict[int, list[Segment]] = defaultdict(list)
-    kept, rejected = [], []
-    for row, reason in filtered:
-        segment = segment_from({**row, "rejected_by": ""})
-        segments[row["order"][0]].append(segment)
-        if reason:
-            rejected.append((segment, reason))
-        else:
-            kept.append(segment)
     aligned = sorted(read_rows(shard_paths(folders["align"], "aligned-*.parquet")),
                      key=lambda row: row["index"])
-    pairs = [_pair_alignment(row, segments[row["index"]]) for row in aligned
-             if not row["unrelated"]]
+    pairs = [_pair_alignment(row, []) for row in aligned if not row["unrelated"]]
     unrelated = [
         (_pair_alignment(row, [segment_from(s) for s in loads(row["unrelated_segments"])]),
          row["unrelated"])
@@ -154,7 +143,17 @@ def gather(plan: Plan, unread: Sequence[dict] = ()) -> tuple[
         skipped[row["reason"]] += row["count"]
     result = BuildResult(plan.config, documents, pairs, unpaired, rejected_articles,
                          skipped_records=dict(sorted(skipped.items())), unrelated=unrelated)
-    return result, kept, rejected, _filter_counts(folders["filter"])
+    return result, _filter_counts(folders["filter"])
+
+
+def filtered_segments(plan: Plan, kind: str) -> Iterator[Segment]:
+    """The ``kept`` or ``rejected`` segments (these naming their filter in ``rejected_by``)
+    in build order, merged from the filter shards (each in build order) a row group at a
+    time."""
+    paths = shard_paths(plan.folders()["filter"], f"{kind}-*.parquet")
+    rows = heapq.merge(*(read_rows([path], batch_rows=GROUP_ROWS) for path in paths),
+                       key=lambda row: row["order"])
+    return (segment_from(row) for row in rows)
 
 
 def _pair_alignment(row: dict, segments: list[Segment]) -> PairAlignment:

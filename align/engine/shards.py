@@ -127,7 +127,8 @@ def segment_row(segment: Segment) -> dict[str, Any]:
         "id": segment.id, "src": segment.src, "tgt": segment.tgt, "src_doc": segment.src_doc,
         "tgt_doc": segment.tgt_doc, "src_sentences": list(segment.src_sentences),
         "tgt_sentences": list(segment.tgt_sentences), "alignment": segment.alignment,
-        "similarity": segment.similarity, "scores": dumps(segment.scores),
+        "similarity": segment.similarity,
+        "scores": orjson.dumps(segment.scores).decode(),  # in the order the scorers wrote
         "rejected_by": segment.rejected_by,
         "found_in": dumps([dataclasses.asdict(p) for p in segment.found_in]),
     }

@@ -1,6 +1,6 @@
 """The dataset card: README.md with Hub metadata (YAML) and sections computed from the data.
 
-``corpus_stats`` summarises the segments of every split; ``render_card`` turns a
+``align.publish.stats`` summarises the segments of every split; ``render_card`` turns a
 :class:`CardInfo` into the card text. The YAML is produced and read back by
 ``huggingface_hub``'s ``DatasetCardData``/``DatasetCard``, never written by hand.
 """
@@ -8,20 +8,16 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from align.errors import ConfigError
+from align.publish.stats import QUANTILES, CorpusStats, ordered_splits
 from align.recipe import Recipe, Source
-from align.records import Segment
 from align.wording import counted
 
-SPLIT_ORDER = ("train", "validation", "test", "rejected")
-QUANTILES = (("min", 0.0), ("p10", 0.1), ("p25", 0.25), ("median", 0.5), ("p75", 0.75),
-             ("p90", 0.9), ("max", 1.0))
 SIZE_CATEGORIES = ((10**3, "n<1K"), (10**4, "1K<n<10K"), (10**5, "10K<n<100K"),
                    (10**6, "100K<n<1M"), (10**7, "1M<n<10M"), (10**8, "10M<n<100M"),
                    (10**9, "100M<n<1B"), (10**10, "1B<n<10B"), (10**11, "10B<n<100B"),
@@ -31,78 +27,6 @@ SIZE_CATEGORIES = ((10**3, "n<1K"), (10**4, "1K<n<10K"), (10**5, "10K<n<100K"),
 def config_name(languages: Sequence[str]) -> str:
     """The dataset config name, e.g. ``ar-fr`` (language codes sorted)."""
     return "-".join(sorted(languages))
-
-
-@dataclass(frozen=True)
-class Distribution:
-    """Mean and quantiles of one score column."""
-
-    count: int
-    mean: float
-    quantiles: dict[str, float]
-
-
-@dataclass(frozen=True)
-class CorpusStats:
-    """Counts computed from the segments of a dataset; ``rejected`` is left out of the rest."""
-
-    split_sizes: dict[str, int]
-    pairs_per_split: dict[str, int]
-    documents: dict[str, int]
-    document_pairs: int
-    alignment_types: dict[str, int]
-    words: dict[str, int]
-    scores: dict[str, Distribution]
-    domains: dict[str, int] = field(default_factory=dict)  # documents per source web domain
-
-    @property
-    def rows(self) -> int:
-        return sum(self.split_sizes.values())
-
-
-def corpus_stats(splits: Mapping[str, Sequence[Segment]], languages: Sequence[str]) -> CorpusStats:
-    """Statistics of the kept segments (all splits but ``rejected``) plus split sizes."""
-    import numpy as np
-
-    src, tgt = languages
-    kept = [s for name, segments in splits.items() if name != "rejected" for s in segments]
-    columns: dict[str, list[float]] = {"similarity": [s.similarity for s in kept]}
-    for segment in kept:
-        for name, value in segment.scores.items():
-            if value == value:  # NaN means "not computed"
-                columns.setdefault(name, []).append(value)
-    scores = {
-        name: Distribution(len(values), float(np.mean(values)),
-                           {q: float(np.quantile(values, p)) for q, p in QUANTILES})
-        for name, values in columns.items() if values
-    }
-    kinds = Counter(s.alignment for s in kept)
-    return CorpusStats(
-        split_sizes={name: len(splits[name]) for name in ordered_splits(splits)},
-        pairs_per_split={name: len({(s.src_doc, s.tgt_doc) for s in splits[name]})
-                         for name in ordered_splits(splits)},
-        documents={src: len({s.src_doc for s in kept}), tgt: len({s.tgt_doc for s in kept})},
-        document_pairs=len({(s.src_doc, s.tgt_doc) for s in kept}),
-        alignment_types=dict(sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))),
-        words={src: sum(len(s.src.split()) for s in kept),
-               tgt: sum(len(s.tgt.split()) for s in kept)},
-        scores=scores,
-        domains=source_domains(kept),
-    )
-
-
-def source_domains(segments: Sequence[Segment]) -> dict[str, int]:
-    """Documents per web domain (``www.`` dropped), most first, from the segments' URLs."""
-    from urllib.parse import urlsplit
-
-    urls = {url for s in segments for url in (s.src_url, s.tgt_url) if url}
-    hosts = Counter((urlsplit(url).hostname or "").removeprefix("www.") for url in urls)
-    return dict(sorted(hosts.items(), key=lambda kv: (-kv[1], kv[0])))
-
-
-def ordered_splits(names: Sequence[str] | Mapping[str, Any]) -> list[str]:
-    """Split names in the order train, validation, test, rejected, then others by name."""
-    return sorted(names, key=lambda n: (SPLIT_ORDER.index(n) if n in SPLIT_ORDER else 9, n))
 
 
 @dataclass(frozen=True)

@@ -22,13 +22,13 @@ from __future__ import annotations
 import json
 import math
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from align.errors import InputError
-from align.publish.card import ordered_splits
 from align.publish.files import check_writable, make_staging_dir, swap_in
+from align.publish.stats import ordered_splits
 from align.records import Provenance, Segment
 
 REPORT_FILE = "build_report.json"
@@ -145,27 +145,60 @@ def write_dataset_dir(
     """
     if scores is None:
         scores = score_columns([s for segments in splits.values() for s in segments])
-    import pyarrow.parquet as pq
+    with DatasetWriter(out_dir, languages, scores, overwrite) as writer:
+        for split, segments in splits.items():
+            writer.write(split, segments)
+        writer.finish(card, report, splits)
+    return writer.out
 
-    out = check_output_dir(out_dir, overwrite)
-    staging = make_staging_dir(out)
-    written = {name: segments for name, segments in splits.items() if segments}
-    if len(written) < len(splits):
-        report = {**report, EMPTY_SCHEMA: features(languages, scores).to_dict()}
-    try:
-        (staging / DATA_DIR).mkdir()
-        for split, segments in written.items():
-            table = to_dataset(segments, languages, scores).data.table  # schema keeps features
-            pq.write_table(table, staging / DATA_DIR / f"{split}-00000-of-00001.parquet")
-        (staging / CARD_FILE).write_text(card, encoding="utf-8")
-        (staging / REPORT_FILE).write_text(
+
+class DatasetWriter:
+    """A dataset directory written a batch of segments at a time: each split's shard grows
+    in a staging folder beside ``out_dir``; ``finish`` adds the card and the report and
+    swaps the folder into place. Leaving the ``with`` block without ``finish`` (or on an
+    error) removes the staging folder, and an earlier dataset stays as it was."""
+
+    def __init__(self, out_dir: str | Path, languages: Sequence[str], scores: Sequence[str],
+                 overwrite: bool = True) -> None:
+        self.out = check_output_dir(out_dir, overwrite)
+        self.languages, self.scores = languages, scores
+        self._staging = make_staging_dir(self.out)
+        (self._staging / DATA_DIR).mkdir()
+        self._shards: dict[str, Any] = {}  # split → pyarrow.parquet.ParquetWriter
+
+    def write(self, split: str, segments: Sequence[Segment]) -> None:
+        """Append segments to a split (the ``rejected`` split's rows name their filter)."""
+        import pyarrow.parquet as pq
+
+        if not segments:
+            return
+        table = to_dataset(segments, self.languages, self.scores).data.table  # keeps features
+        if split not in self._shards:
+            path = self._staging / DATA_DIR / f"{split}-00000-of-00001.parquet"
+            self._shards[split] = pq.ParquetWriter(path, table.schema)
+        self._shards[split].write_table(table)
+
+    def finish(self, card: str, report: Mapping[str, Any], splits: Iterable[str]) -> None:
+        """Write the card and the report and put the dataset in place; ``splits`` names
+        every split, those without rows included."""
+        for shard in self._shards.values():
+            shard.close()
+        if set(splits) - set(self._shards):
+            report = {**report, EMPTY_SCHEMA: features(self.languages, self.scores).to_dict()}
+        (self._staging / CARD_FILE).write_text(card, encoding="utf-8")
+        (self._staging / REPORT_FILE).write_text(
             json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
         )
-        swap_in(staging, out, owned=OWNED.__contains__)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return out
+        swap_in(self._staging, self.out, owned=OWNED.__contains__)
+        self._shards = {}
+
+    def __enter__(self) -> DatasetWriter:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        for shard in self._shards.values():
+            shard.close()
+        shutil.rmtree(self._staging, ignore_errors=True)
 
 
 def check_output_dir(out_dir: str | Path, overwrite: bool = True) -> Path:

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from align.errors import ConfigError, InputError, PublishError
-from align.publish.card import ordered_splits
+from align.publish.stats import ordered_splits
 
 CARD_FILE = "README.md"
 _SHARD = re.compile(r"^(?P<split>\w+?)-\d{5}-of-\d{5}\.parquet$")
