@@ -43,6 +43,7 @@ import ftfy
 
 from align.fold import fold_arabic
 from align.records import Article, Document, Progress
+from align.stages.encoding import text_lines
 from align.stages.language import UNDETERMINED, identify, line_language, script_profile
 
 # Cue words of page furniture, by language; matched on normalised, case-folded lines.
@@ -163,14 +164,15 @@ def _paragraph(text: str) -> _Paragraph:
 def split_lines(text: str) -> list[str]:
     """Non-empty lines of ``text``, NFC, trimmed, with runs of spaces/tabs collapsed."""
     text = unicodedata.normalize("NFC", text.translate(_INVISIBLE))
-    return [line for raw in text.splitlines() if (line := _SPACES.sub(" ", raw).strip())]
+    return [line for raw in text_lines(text) if (line := _SPACES.sub(" ", raw).strip())]
 
 
 def repaired_lines(text: str) -> tuple[list[str], int]:
     """:func:`split_lines` of ``text`` with mojibake repaired, and how many lines it changed."""
-    lines = split_lines(text)
-    repaired = [unicodedata.normalize("NFC", repair_encoding(line)) for line in lines]
-    return repaired, sum(a != b for a, b in zip(lines, repaired, strict=True))
+    lines = text_lines(text)
+    repaired = [repair_encoding(line) for line in lines]
+    changed = sum(a != b for a, b in zip(lines, repaired, strict=True))
+    return split_lines("\n".join(repaired)), changed
 
 
 def _foreign(text: str, lang: str, script: str) -> bool:

@@ -1,7 +1,8 @@
 """Decode the bytes of an article file: UTF-8, UTF-16/32, or a legacy Arabic or Latin code page.
 
-Each failure is named for what it is: binary data, UTF-8 damaged by invalid bytes, text in
-no recognisable code page, or mojibake (UTF-8 read as Latin-1 and saved again).
+Each failure is named for what it is: binary data, UTF-8 damaged by invalid bytes, or text in
+no recognisable code page. Mojibake (UTF-8 read as Latin-1 or cp1252 and saved again) is
+not a failure: it is told apart from binary data here and repaired by cleaning.
 """
 
 from __future__ import annotations
@@ -14,6 +15,16 @@ from align.errors import InputError
 
 ENCODING_SAMPLE = 100_000  # characters scored to choose a legacy encoding
 _WORD = re.compile(r"[^\W\d_]+")
+# Line breaks of text files; str.splitlines() also breaks at U+0085 and U+001C-U+001E,
+# which UTF-8 read as Latin-1 produces inside Arabic letters ("م" as "Ù\x85").
+_LINE_BREAK = re.compile("\r\n|[\n\r\v\f\u2028\u2029]")
+
+
+def text_lines(text: str) -> list[str]:
+    """The lines of ``text``, as :meth:`str.splitlines` but keeping C1 and separator
+    controls inside a line, so mojibake can still be repaired line by line."""
+    lines = _LINE_BREAK.split(text)
+    return lines[:-1] if lines and not lines[-1] else lines
 
 
 def _is_arabic(char: str) -> bool:

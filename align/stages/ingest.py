@@ -9,7 +9,13 @@ from pathlib import Path
 
 from align.errors import InputError
 from align.records import Article, Progress
-from align.stages.encoding import ENCODING_SAMPLE, controls, decode_text, is_mojibake
+from align.stages.encoding import (
+    ENCODING_SAMPLE,
+    controls,
+    decode_text,
+    is_mojibake,
+    text_lines,
+)
 from align.stages.warc import WARC_SUFFIXES, SkipHandler, is_warc, read_warc
 
 TEXT_SUFFIXES = (".txt",)
@@ -46,15 +52,12 @@ def _read(path: Path) -> str:
 
 
 def _check_text(text: str, path: str | Path) -> str:
-    """Reject empty, binary-looking or double-decoded (mojibake) text."""
+    """Reject empty or binary-looking text; mojibake (UTF-8 read as Latin-1, whose C1 controls
+    look binary) passes, for cleaning to repair."""
     if not text.strip():
         raise InputError(path, "empty file")
     sample = text[:ENCODING_SAMPLE]
-    if controls(sample) > 0.01 * len(sample):
-        if is_mojibake(sample):
-            raise InputError(path, "mojibake: UTF-8 text that was decoded as Latin-1 and "
-                                   "saved again ('Ã©' for 'é', 'Ø§Ù\x84' for 'ال'); "
-                                   "decode it once more as UTF-8 and retry")
+    if controls(sample) > 0.01 * len(sample) and not is_mojibake(sample):
         raise InputError(path, "binary file, not text (control characters)")
     return text
 
@@ -62,7 +65,7 @@ def _check_text(text: str, path: str | Path) -> str:
 def split_header(text: str) -> tuple[dict[str, str], str]:
     """Move header fields at the top of ``text`` (``date 2024-09``, ``url: …``) to a dict."""
     meta: dict[str, str] = {}
-    lines = text.splitlines()
+    lines = text_lines(text)
     i = 0
     while i < len(lines):
         line = lines[i]
