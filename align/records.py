@@ -58,6 +58,7 @@ class DocumentPair:
     length_ratio: float
     evidence: dict[str, float] = field(default_factory=dict)  # URL and date features
     given: bool = False  # named by the user (JSONL pair, pairs file) rather than found
+    sentences: tuple[int, int] = (0, 0)  # sentences of the two documents, as scored
 
 
 @dataclass(slots=True)

@@ -12,6 +12,7 @@ from align.stages.clean import clean_articles
 from align.stages.ingest import read_articles
 from align.stages.pairing import (
     PairingConfig,
+    accept_pair,
     length_agreement,
     margins,
     number_overlap,
@@ -131,6 +132,26 @@ def test_margin_is_the_lead_over_each_documents_best_other_candidate() -> None:
              candidate(copy, arabic, 0.66)]
     assert margins(pairs) == pytest.approx([0.06, -0.06, 0.06])  # a copy is no rival
     assert margins(pairs[1:2]) == pytest.approx([0.6])  # alone: its score
+
+
+@pytest.mark.parametrize(
+    ("score", "lead", "sentences", "accepted"),
+    [
+        (0.62, 0.0, (3, 3), True),  # over the threshold, as good as any rival
+        (0.62, -0.05, (9, 9), False),  # over the threshold, but a rival scores more
+        (0.46, 0.09, (9, 8), True),  # a loose translation, plainly its documents' best
+        (0.46, 0.09, (2, 3), False),  # a brief: coverage of 2 sentences is too noisy
+        (0.46, 0.02, (9, 8), False),  # a close rival: same story, another report
+        (0.40, 0.20, (12, 12), False),  # too little in common, however far ahead
+    ],
+)
+def test_acceptance_by_score_lead_and_length(
+    score: float, lead: float, sentences: tuple[int, int], accepted: bool
+) -> None:
+    french = Document("fr", "fr", PARAGRAPHS_FR)
+    arabic = Document("ar", "ar", PARAGRAPHS_AR)
+    pair = DocumentPair(french, arabic, score, score, 0.5, 1.0, sentences=sentences)
+    assert accept_pair(pair, lead, PairingConfig()) is accepted
 
 
 def test_two_versions_pair_with_their_own_translations(embedder) -> None:

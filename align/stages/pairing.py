@@ -14,21 +14,25 @@ article on the same topic:
   share an article id or slug, and the publication dates are close. Each is 0 when a URL
   or date is missing, so content alone decides then.
 
-Candidates come from :mod:`align.stages.candidates` (nearest document vectors, blocked by
-publication date); pairs are then chosen one-to-one, best score first (ties broken by
-document ids), among those :func:`accept_pair` accepts that are also (nearly) the best
-candidate of both documents (:func:`margins`), so an article with no counterpart stays
-unpaired even when a topically close article exists, and an article overlapping a
-translated one (an updated version) is not paired with its translation. A copy of the
-same text is not a competitor: a story published twice pairs twice.
+Pairs are then chosen one-to-one, best score first (ties broken by document ids), among
+those :func:`accept_pair` accepts: a score over the threshold and (nearly) the best
+candidate of both documents (:func:`margins`), or, for documents long enough for their
+sentence coverage to be reliable, a lower score that clearly leads every rival. So an
+article with no counterpart stays unpaired even when a topically close article exists, an
+article overlapping a translated one (an updated version) is not paired with its
+translation, and a loose translation that is plainly its documents' best match is not
+lost to a fixed threshold. A copy of the same text is not a competitor: a story published
+twice pairs twice.
 """
 
 from __future__ import annotations
 
 import re
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence, Set
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 from threadpoolctl import threadpool_limits
@@ -64,14 +68,19 @@ class PairingConfig:
     date_weight: float = 0.0  # publication dates close
     threshold: float = 0.5  # minimum combined score of a pair
     margin: float = MARGIN  # minimum lead over the best other candidate of either document
+    # a pair under the threshold is accepted when it clearly leads (chosen on the dev
+    # collections of `align bench scale --seed 7` and `align bench collections`)
+    clear_threshold: float = 0.42  # minimum score of such a pair
+    clear_lead: float = 0.04  # its minimum lead over the best other candidate
+    clear_sentences: int = 5  # fewest sentences of either document (coverage is noisy below)
     char_ratio: float = 0.8  # expected target/source length in characters (ar/fr on NTREX: 0.79)
     search: CandidateConfig = field(default_factory=CandidateConfig)
 
 
 def numbers_in(text: str) -> set[str]:
     """The numbers a text mentions, with Arabic-Indic digits mapped to ASCII."""
-    found = _NUMBER.findall(normalise_digits(text))
-    return {n.replace(",", ".").rstrip(".") for n in found}
+    found = _NUMBER.findall(text)  # \d is any script's digit: normalise the numbers only
+    return {normalise_digits(n).replace(",", ".").rstrip(".") for n in found}
 
 
 def number_overlap(src: str, tgt: str) -> float:
@@ -117,7 +126,8 @@ def pair_score(
     """Score one candidate pair from its sentence vectors and texts (``facts`` of the texts
     when already known)."""
     coverage = sentence_coverage(src_vectors, tgt_vectors)
-    return _scored_pair(src, tgt, coverage, facts or (TextFacts.of(src), TextFacts.of(tgt)), config)
+    return _scored_pair(src, tgt, coverage, facts or (TextFacts.of(src), TextFacts.of(tgt)),
+                        config, (len(src_vectors), len(tgt_vectors)))
 
 
 def _scored_pair(
@@ -126,6 +136,7 @@ def _scored_pair(
     coverage: float,
     facts: tuple[TextFacts, TextFacts],
     config: PairingConfig,
+    sentences: tuple[int, int],
 ) -> DocumentPair:
     """Combine the sentence coverage with the evidence of the texts into the pair score."""
     src_facts, tgt_facts = facts
@@ -140,7 +151,8 @@ def _scored_pair(
         + config.id_weight * evidence["shared_id"]
         + config.date_weight * evidence["date_proximity"]
     )
-    return DocumentPair(src, tgt, score, coverage, numbers, length, evidence)
+    return DocumentPair(src, tgt, score, coverage, numbers, length, evidence,
+                        sentences=sentences)
 
 
 def score_pair(
@@ -151,9 +163,13 @@ def score_pair(
                       _sentence_vectors(tgt, embedder), config)
 
 
-def accept_pair(pair: DocumentPair, config: PairingConfig) -> bool:
-    """Whether a scored candidate may be paired at all (the one-to-one choice comes after)."""
-    return pair.score >= config.threshold
+def accept_pair(pair: DocumentPair, lead: float, config: PairingConfig) -> bool:
+    """Whether a scored candidate that leads its documents' other candidates by ``lead``
+    (:func:`margins`) may be paired at all (the one-to-one choice comes after)."""
+    if pair.score >= config.threshold:
+        return lead >= config.margin
+    return (pair.score >= config.clear_threshold and lead >= config.clear_lead
+            and min(pair.sentences) >= config.clear_sentences)
 
 
 def url_keys(doc: Document) -> set[str]:
@@ -205,18 +221,20 @@ def pair_embedded(
     dim = max(v.shape[1] for v in [*src_vectors[:1], *tgt_vectors[:1]])
     src_means, tgt_means = document_vectors(src_vectors, dim), document_vectors(tgt_vectors, dim)
     clock.lap("document vectors")
+    src_days = [publication_day(d.meta.get("date")) for d in src_docs]
     candidates = find_candidates(
         src_means,
         tgt_means,
         config.search,
-        [publication_day(d.meta.get("date")) for d in src_docs],
+        src_days,
         [publication_day(d.meta.get("date")) for d in tgt_docs],
         [keys(d) for d in src_docs] if keys else None,
         [keys(d) for d in tgt_docs] if keys else None,
     )
     del src_means, tgt_means
     clock.lap("candidates")
-    scored = score_candidates(candidates, src_docs, tgt_docs, src_vectors, tgt_vectors, config)
+    scored = score_candidates(candidates, src_docs, tgt_docs, src_vectors, tgt_vectors, config,
+                              src_days)
     clock.lap("rescoring")
     chosen = choose_pairs(candidates, scored, src_docs, tgt_docs, config)
     clock.lap("one-to-one")
@@ -230,24 +248,56 @@ def score_candidates(
     src_vectors: Sequence[np.ndarray],
     tgt_vectors: Sequence[np.ndarray],
     config: PairingConfig,
+    src_days: Sequence[int | None] | None = None,
 ) -> list[DocumentPair]:
     """Score each (source row, target row) candidate from sentence vectors and texts; the
     candidates of one source document are scored together, in one matrix product (on one
-    BLAS thread: products this small run many times slower when threads wait for cores)."""
+    BLAS thread: products this small run many times slower when threads wait for cores).
+
+    Sources are visited by publication day (``src_days``) when known, so the targets of
+    one date window are read once and kept while they are needed (:class:`RecentlyRead`).
+    """
     tgt_facts: dict[int, TextFacts] = {}
-    scored: list[DocumentPair] = []
+    targets_read = RecentlyRead(tgt_vectors)
+    scored: list[DocumentPair | None] = [None] * len(candidates)
     rows, starts = np.unique(candidates[:, 0], return_index=True)
     groups = np.split(candidates[:, 1], starts[1:]) if len(rows) else []
+    visits = range(len(rows))
+    if src_days is not None:
+        visits = sorted(visits, key=lambda g: (src_days[rows[g]] is None, src_days[rows[g]] or 0))
     with threadpool_limits(1, user_api="blas"):
-        for i, targets in zip(rows.tolist(), groups, strict=True):
+        for g in visits:
+            i, targets, start = int(rows[g]), groups[g].tolist(), int(starts[g])
             src, src_facts = src_docs[i], TextFacts.of(src_docs[i])
-            coverages = sentence_coverages(src_vectors[i], [tgt_vectors[j] for j in targets])
-            for j, coverage in zip(targets.tolist(), coverages.tolist(), strict=True):
+            vectors = src_vectors[i]
+            others = [targets_read[j] for j in targets]
+            coverages = sentence_coverages(vectors, others)
+            for n, (j, coverage, other) in enumerate(zip(targets, coverages.tolist(), others,
+                                                         strict=True)):
                 if j not in tgt_facts:
                     tgt_facts[j] = TextFacts.of(tgt_docs[j])
                 facts = (src_facts, tgt_facts[j])
-                scored.append(_scored_pair(src, tgt_docs[j], coverage, facts, config))
-    return scored
+                sentences = (len(vectors), len(other))
+                scored[start + n] = _scored_pair(src, tgt_docs[j], coverage, facts, config,
+                                                 sentences)
+    return cast(list[DocumentPair], scored)
+
+
+class RecentlyRead:
+    """The items of a (lazy) sequence, the ``capacity`` most recently read kept in memory."""
+
+    def __init__(self, items: Sequence[np.ndarray], capacity: int = 4096) -> None:
+        self.items, self.capacity = items, capacity
+        self.kept: OrderedDict[int, np.ndarray] = OrderedDict()
+
+    def __getitem__(self, index: int) -> np.ndarray:
+        if index in self.kept:
+            self.kept.move_to_end(index)
+            return self.kept[index]
+        item = self.kept[index] = self.items[index]
+        if len(self.kept) > self.capacity:
+            self.kept.popitem(last=False)
+        return item
 
 
 def sentence_coverages(src_vectors: np.ndarray, candidates: Sequence[np.ndarray]) -> np.ndarray:
@@ -279,20 +329,20 @@ def choose_pairs(
     pairs: list[DocumentPair] = []
     used_src: set[int] = set()
     used_tgt: set[int] = set()
-    best_src: dict[int, DocumentPair] = {}
-    best_tgt: dict[int, DocumentPair] = {}
+    best_src: dict[int, int] = {}
+    best_tgt: dict[int, int] = {}
+    accepted = [accept_pair(pair, lead, config) for pair, lead in zip(scored, leads, strict=True)]
     for n in order:
         (i, j), pair = candidates[n].tolist(), scored[n]
-        best_src.setdefault(i, pair)
-        best_tgt.setdefault(j, pair)
-        if (i in used_src or j in used_tgt or not accept_pair(pair, config)
-                or leads[n] < config.margin):
+        best_src.setdefault(i, n)
+        best_tgt.setdefault(j, n)
+        if i in used_src or j in used_tgt or not accepted[n]:
             continue
         pairs.append(pair)
         used_src.add(i)
         used_tgt.add(j)
     unpaired = [
-        _explain(doc, best.get(row), config)
+        _explain(doc, scored, accepted, best.get(row), config)
         for docs, used, best in ((src_docs, used_src, best_src), (tgt_docs, used_tgt, best_tgt))
         for row, doc in enumerate(docs)
         if row not in used
@@ -317,16 +367,26 @@ class _StageClock:
 def margins(scored: Sequence[DocumentPair]) -> list[float]:
     """Per candidate pair, its score minus the best score of another candidate of either of
     its documents (0 without one); a candidate with the same text is not another one."""
-    by_doc: dict[int, list[DocumentPair]] = {}
+    texts: dict[int, int] = {}  # document id() -> hash of its text
+
+    def text_of(doc: Document) -> int:
+        if id(doc) not in texts:
+            texts[id(doc)] = hash(doc.text)
+        return texts[id(doc)]
+
+    # per document, its candidates best first: (score, text of the other document)
+    by_doc: dict[int, list[tuple[float, int]]] = {}
     for pair in scored:
-        by_doc.setdefault(id(pair.src), []).append(pair)
-        by_doc.setdefault(id(pair.tgt), []).append(pair)
+        by_doc.setdefault(id(pair.src), []).append((pair.score, text_of(pair.tgt)))
+        by_doc.setdefault(id(pair.tgt), []).append((pair.score, text_of(pair.src)))
+    for candidates in by_doc.values():
+        candidates.sort(key=lambda c: -c[0])
 
-    def rival(pair: DocumentPair, doc: Document, other: Document) -> float:
-        return max((p.score for p in by_doc[id(doc)]
-                    if (p.tgt if p.src is doc else p.src).text != other.text), default=0.0)
+    def rival(doc: Document, other: Document) -> float:
+        other_text = text_of(other)
+        return next((score for score, text in by_doc[id(doc)] if text != other_text), 0.0)
 
-    return [pair.score - max(rival(pair, pair.src, pair.tgt), rival(pair, pair.tgt, pair.src))
+    return [pair.score - max(rival(pair.src, pair.tgt), rival(pair.tgt, pair.src))
             for pair in scored]
 
 
@@ -334,16 +394,25 @@ def _rank(pair: DocumentPair) -> tuple[float, str, str]:
     return -pair.score, pair.src.id, pair.tgt.id
 
 
-def _explain(doc: Document, best: DocumentPair | None, config: PairingConfig) -> Unpaired:
-    """Why ``doc`` stayed unpaired: its best candidate was not accepted, or was taken."""
+def _explain(
+    doc: Document, scored: Sequence[DocumentPair], accepted: Sequence[bool], best: int | None,
+    config: PairingConfig,
+) -> Unpaired:
+    """Why ``doc`` stayed unpaired: its best candidate (index ``best``) was not accepted, or
+    was taken."""
     if best is None:
         return Unpaired(doc, "no candidate")
-    other = best.tgt if best.src is doc else best.src
-    if not accept_pair(best, config):
-        reason = f"best candidate {other.id} scored {best.score:.3f} < {config.threshold}"
+    pair = scored[best]
+    other = pair.tgt if pair.src is doc else pair.src
+    if accepted[best]:
+        reason = f"best candidate {other.id} ({pair.score:.3f}) was paired with a better match"
+    elif pair.score >= config.threshold:
+        reason = f"best candidate {other.id} ({pair.score:.3f}) has a close rival"
     else:
-        reason = f"best candidate {other.id} ({best.score:.3f}) was paired with a better match"
-    return Unpaired(doc, reason, other.id, round(best.score, 4))
+        reason = f"best candidate {other.id} scored {pair.score:.3f} < {config.threshold}"
+        if pair.score >= config.clear_threshold:
+            reason += " without a clear lead"
+    return Unpaired(doc, reason, other.id, round(pair.score, 4))
 
 
 def _jaccard(a: Set[str], b: Set[str]) -> float:

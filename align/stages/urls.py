@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date
+from functools import lru_cache
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 # Markers of a language in a host label, a path segment or a query value.
@@ -127,6 +128,7 @@ def shared_id(src_url: str, tgt_url: str, languages: Sequence[str] = ("fr", "ar"
     return len(a & b) / len(a | b) if a and b else 0.0
 
 
+@lru_cache(maxsize=1 << 16)  # called for every candidate pair; dates repeat
 def parse_date(value: str | None) -> date | None:
     """The date in an ISO-like string (``2024-09-03``, ``2024-09-03T10:00:00Z``), if any."""
     match = _ISO_DATE.search(value or "")
