@@ -31,6 +31,7 @@ import numpy as np
 _ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
 _DMY_DAY = re.compile(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})")
 _NO_PAIRS = np.zeros((0, 2), dtype=np.int64)
+SMALL_SEARCH = 1 << 22  # query × base rows under which one thread searches fastest
 
 
 @dataclass(frozen=True)
@@ -149,16 +150,22 @@ def _search(
     else:
         index = _approximate_index(searched, config.probes)
     parts = []
-    for start in range(0, len(query_rows), config.block):
-        rows = query_rows[start : start + config.block]
-        block = np.ascontiguousarray(queries[rows])
-        if index is None:
-            _, found = faiss.knn(block, searched, k, metric=faiss.METRIC_INNER_PRODUCT)
-        else:
-            _, found = index.search(block, k)
-        valid = found >= 0
-        hits = found[valid] if base_rows is None else base_rows[found[valid]]
-        parts.append(np.stack([np.repeat(rows, k)[valid.ravel()], hits], 1))
+    threads = faiss.omp_get_max_threads()
+    if index is None and len(query_rows) * len(searched) < SMALL_SEARCH:
+        faiss.omp_set_num_threads(1)  # a date block: threads cost more than they save
+    try:
+        for start in range(0, len(query_rows), config.block):
+            rows = query_rows[start : start + config.block]
+            block = np.ascontiguousarray(queries[rows])
+            if index is None:
+                _, found = faiss.knn(block, searched, k, metric=faiss.METRIC_INNER_PRODUCT)
+            else:
+                _, found = index.search(block, k)
+            valid = found >= 0
+            hits = found[valid] if base_rows is None else base_rows[found[valid]]
+            parts.append(np.stack([np.repeat(rows, k)[valid.ravel()], hits], 1))
+    finally:
+        faiss.omp_set_num_threads(threads)
     return np.concatenate(parts).astype(np.int64)
 
 
