@@ -15,7 +15,10 @@ below themselves less an edge sentence), the length
 mismatch is ``|log(target chars / (expected ratio · source chars))|``, and *weight* counts
 the bead's sentences, partly by number and partly by length (``length_share``), so that a
 short fragment weighs less than a full sentence. Deleting a sentence costs
-``deletion_penalty``, less for fragments with few letters (stray OCR or layout debris).
+``deletion_penalty``, less for fragments with few letters (stray OCR or layout debris), and
+optionally less for a sentence that nothing near its position matches
+(``align.aligner.deletion``). ``scoring="margin"`` scores beads as Bertalign does instead
+(``align.aligner.margin``): cosine less the neighbours' cosines, times a length penalty.
 
 Embeddings are computed once per distinct text, in one batch. Long documents are searched
 in a band around a coarse 1-1 path (``align.aligner.dp.coarse_to_fine_band``), so cost
@@ -33,7 +36,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from align.aligner.deletion import deletion_costs
 from align.aligner.dp import Band, band_cells, coarse_to_fine_band, path_nodes, search
+from align.aligner.margin import margin_gains
 from align.aligner.signals import (
     AnchorSignal,
     BoundarySignal,
@@ -47,14 +52,18 @@ from align.errors import ConfigError
 from align.models.embed import Embedder
 from align.records import Alignment
 
+SCORINGS = ("signals", "margin")
+
 
 @dataclass(frozen=True)
 class AlignConfig:
     """Search space and scoring of the aligner.
 
     Scoring defaults were fitted by coordinate ascent on strict F1 plus half lax F1, averaged
-    over the Text+Berg de–fr dev document and the first 40 damaged NTREX fr–ar documents;
-    no test document was used for any choice.
+    over the Text+Berg de–fr dev document and the first 40 damaged NTREX fr–ar documents,
+    and kept by leave-one-set-out cross-validation against the margin scoring and
+    evidence-based deletion costs (``align.bench.tune``); no test document was used for any
+    choice.
     """
 
     max_src: int = 5  # most source sentences in one bead
@@ -76,6 +85,12 @@ class AlignConfig:
     joined_runs: bool = True  # second pass with joined-text embeddings where unsure...
     refine_band: int = 5  # ...within this many sentences of the first pass's path
     confident: float = 0.2  # 1-1 beads of the first pass at least this similar are kept
+    scoring: str = "signals"  # "signals" (gain above) or "margin" (align.aligner.margin)
+    skip_penalty: float = 0.1  # margin scoring: cost of leaving a full sentence unaligned
+    margin_coverage_weight: float = 0.0  # margin scoring: weight of CoverageSignal
+    margin_edge_weight: float = 0.0  # margin scoring: weight of EdgeSignal
+    skip_slope: float = 0.0  # deletion cost less per unit of best cosine below...
+    skip_quantile: float = 0.5  # ...this quantile of the document's best cosines
 
     def bead_types(self) -> list[tuple[int, int]]:
         """Non-deletion bead types allowed by the size limits, smallest first."""
@@ -99,17 +114,13 @@ class AlignConfig:
             raise ConfigError("coverage, boundary and edge weights must not be negative")
         if not 0 <= self.length_share <= 1:
             raise ConfigError("length_share must be between 0 and 1")
-
-
-def _letters(text: str) -> int:
-    return sum(c.isalpha() for c in text)
-
-
-def deletion_gains(texts: Sequence[str], config: AlignConfig) -> np.ndarray:
-    """Gain (≤ 0) of deleting each sentence: full penalty from ``deletion_letters`` letters."""
-    letters = np.array([_letters(t) for t in texts], dtype=np.float64)
-    scale = np.minimum(1.0, (letters + 1) / max(config.deletion_letters, 1))
-    return -config.deletion_penalty * scale
+        if self.scoring not in SCORINGS:
+            choices = ", ".join(SCORINGS)
+            raise ConfigError(f"scoring must be one of {choices}, not {self.scoring!r}")
+        if min(self.skip_penalty, self.skip_slope) < 0:
+            raise ConfigError("skip_penalty and skip_slope must not be negative")
+        if not 0 <= self.skip_quantile <= 1:
+            raise ConfigError("skip_quantile must be between 0 and 1")
 
 
 def bead_gains(
@@ -150,13 +161,25 @@ def align_runs(
     band: Band,
     signals: Sequence[tuple[Signal, float]],
     config: AlignConfig,
+    runs: tuple[dict[int, np.ndarray], dict[int, np.ndarray]] | None = None,
 ) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
-    """Best beads within ``band`` under the given weighted signals, in document order."""
+    """Best beads within ``band`` under the given weighted signals, in document order.
+
+    Beads are scored by ``bead_gains``, or by ``margin_gains`` (the signals added to the
+    margin) under margin scoring, which needs the unit ``runs`` vectors of both sides; the
+    runs' single sentences also give deletions their evidence (``deletion_costs``)."""
     types = [(a, b) for a, b in config.bead_types() if a <= len(src) and b <= len(tgt)]
     src_chars = np.array([len(t) for t in src], dtype=np.float64)
     tgt_chars = np.array([len(t) for t in tgt], dtype=np.float64)
-    gains = bead_gains(band, types, signals, src_chars, tgt_chars, config)
-    steps = search(band, types, gains, deletion_gains(src, config), deletion_gains(tgt, config))
+    if config.scoring == "margin":
+        if runs is None:
+            raise ConfigError("margin scoring needs the run vectors of both sides")
+        gains = margin_gains(band, types, *runs, src_chars, tgt_chars, signals)
+    else:
+        gains = bead_gains(band, types, signals, src_chars, tgt_chars, config)
+    vectors = (runs[0][1], runs[1][1]) if runs is not None else None
+    src_skip, tgt_skip = deletion_costs(src, tgt, config, band, vectors)
+    steps = search(band, types, gains, src_skip, tgt_skip)
     beads, i, j = [], 0, 0
     for a, b in steps:
         beads.append((tuple(range(i, i + a)), tuple(range(j, j + b))))
@@ -254,16 +277,17 @@ def align_sentences(
     def best_beads(
         embedding: EmbeddingSignal, band: Band
     ) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
-        signals = [(embedding, 1.0), (anchors, config.anchor_weight), *extra_signals]
-        if config.coverage_weight:
-            signals.append(
-                (CoverageSignal(embedding, config.coverage_floor), config.coverage_weight)
-            )
-        if config.boundary_weight:
+        runs = (embedding.src_runs, embedding.tgt_runs)
+        if config.scoring == "margin":
+            signals = list(extra_signals)
+            coverage, edge = config.margin_coverage_weight, config.margin_edge_weight
+        else:
+            signals = [(embedding, 1.0), (anchors, config.anchor_weight), *extra_signals]
             signals.append((boundary, config.boundary_weight))
-        if config.edge_weight:
-            signals.append((EdgeSignal(embedding), config.edge_weight))
-        return align_runs(src, tgt, band, signals, config)
+            coverage, edge = config.coverage_weight, config.edge_weight
+        signals.append((CoverageSignal(embedding, config.coverage_floor), coverage))
+        signals.append((EdgeSignal(embedding), edge))
+        return align_runs(src, tgt, band, [(s, w) for s, w in signals if w], config, runs)
 
     embedding = EmbeddingSignal(src_runs, tgt_runs, band)
     beads = best_beads(embedding, band)

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from align.aligner.sentences import AlignConfig
 from align.cli.options import EmbedderName
 from align.models.embed import DEFAULT_EMBEDDER, load_embedder
 
@@ -21,6 +22,19 @@ AsJson = typer.Option(False, "--json", help="Print JSON instead of a table.")
 Data = typer.Option(
     ..., "--data", help="Directory holding the benchmark files.", show_default=False
 )
+Scoring = Annotated[
+    str,
+    typer.Option(
+        "--scoring",
+        help="Bead scoring of the aligner: 'signals' (default) or 'margin' (Bertalign's).",
+    ),
+]
+
+
+def _config(scoring: str) -> AlignConfig:
+    config = AlignConfig(scoring=scoring)
+    config.validate()
+    return config
 
 
 def evaluate(
@@ -56,7 +70,10 @@ def evaluate(
 
 @bench_app.command("textberg")
 def textberg(
-    data: Path = Data, embedder: EmbedderName = DEFAULT_EMBEDDER, as_json: bool = AsJson
+    data: Path = Data,
+    embedder: EmbedderName = DEFAULT_EMBEDDER,
+    as_json: bool = AsJson,
+    scoring: Scoring = "signals",
 ) -> None:
     """Text+Berg de–fr test0..6: our aligner vs Gale–Church, next to published numbers.
 
@@ -64,11 +81,36 @@ def textberg(
     """
     from align.bench.textberg import textberg_benchmark, textberg_report
 
-    results = textberg_benchmark(data, load_embedder(embedder))
+    config = _config(scoring)
+    results = textberg_benchmark(data, load_embedder(embedder), config)
     if as_json:
         typer.echo(json.dumps([r.to_dict() for r in results], indent=2))
     else:
         typer.echo(textberg_report(results))
+
+
+@bench_app.command("tune")
+def tune(
+    textberg: Annotated[
+        Path, typer.Option("--textberg", help="Text+Berg directory (its dev document is used).")
+    ],
+    ntrex: Annotated[
+        Path, typer.Option("--ntrex", help="NTREX-128 directory (documents 1–40 are used).")
+    ],
+    embedder: EmbedderName = DEFAULT_EMBEDDER,
+    cache: Annotated[
+        Path | None, typer.Option("--cache", help="File caching the embeddings between runs.")
+    ] = None,
+) -> None:
+    """Aligner settings compared on development sets only, with leave-one-set-out
+    cross-validation: held-out beside tuned figures.
+
+    Example: align bench tune --textberg textberg-de-fr --ntrex ntrex128 --cache emb.pkl
+    """
+    from align.bench.tune import default_grid, dev_sets, run_trials, tuning_report
+
+    trials = run_trials(dev_sets(textberg, ntrex), default_grid(), embedder, cache)
+    typer.echo(tuning_report(trials))
 
 
 @bench_app.command("speed")
@@ -91,7 +133,10 @@ def speed(
 
 @bench_app.command("ntrex")
 def ntrex(
-    data: Path = Data, embedder: EmbedderName = DEFAULT_EMBEDDER, as_json: bool = AsJson
+    data: Path = Data,
+    embedder: EmbedderName = DEFAULT_EMBEDDER,
+    as_json: bool = AsJson,
+    scoring: Scoring = "signals",
 ) -> None:
     """NTREX-128 fr–ar: alignment of damaged documents vs Gale–Church, and document pairing.
 
@@ -101,9 +146,10 @@ def ntrex(
     from align.bench.ntrex import alignment_benchmark, pairing_benchmark
     from align.bench.profiles import NEWS
 
+    config = _config(scoring)
     model = load_embedder(embedder)
-    results = alignment_benchmark(data, model)
-    news = alignment_benchmark(data, model, profile=NEWS)
+    results = alignment_benchmark(data, model, config)
+    news = alignment_benchmark(data, model, config, profile=NEWS)
     pairing = pairing_benchmark(data, model)
     summary = {**asdict(pairing), "precision": pairing.precision, "recall": pairing.recall}
     if as_json:

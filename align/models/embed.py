@@ -143,6 +143,10 @@ class CachedEmbedder:
     def __len__(self) -> int:
         return len(self._cache)
 
+    def known(self) -> dict[str, np.ndarray]:
+        """Every text embedded so far (or given), with its vector."""
+        return dict(self._cache)
+
 
 def load_embedder(name: str = DEFAULT_EMBEDDER, cached: bool = True) -> Embedder:
     """Build an embedder by name: ``use-m3`` (default, offline), ``e5-small`` (offline, slower)
