@@ -109,3 +109,36 @@ def test_faithful_literary_paragraph_deletes_nothing(embedder) -> None:
         "La vue nous récompensa de toutes nos peines.",
     ]
     assert beads(de, fr, embedder) == [((k,), (k,)) for k in range(5)]
+
+
+FIRE_FR = [
+    "Les pompiers ont maîtrisé l'incendie de la forêt après trois jours de lutte.",
+    "Plus de deux mille hectares ont brûlé dans la région.",
+    "Le maire de la commune voisine n'a pas souhaité commenter l'enquête.",  # not translated
+    "Les habitants évacués pourront rentrer chez eux dès demain.",
+    "Une enquête a été ouverte pour déterminer l'origine du feu.",
+]
+FIRE_AR = [
+    "سيطر رجال الإطفاء على حريق الغابة بعد ثلاثة أيام من المكافحة.",
+    "واحترق أكثر من ألفي هكتار في المنطقة.",
+    "وسيتمكن السكان الذين تم إجلاؤهم من العودة إلى منازلهم اعتبارا من الغد.",
+    "وفتح تحقيق لتحديد سبب الحريق.",
+]
+
+
+@pytest.mark.parametrize(
+    ("config", "expected"),
+    [
+        # nothing near the untranslated sentence matches it: it is cheap to delete
+        (AlignConfig(), [((0,), (0,)), ((1,), (1,)), ((2,), ()), ((3,), (2,)), ((4,), (3,))]),
+        # one fixed cost for every deletion: it is absorbed into its neighbour's bead
+        (
+            AlignConfig(deletion_penalty=0.3, skip_slope=0.0),
+            [((0,), (0,)), ((1,), (1,)), ((2, 3), (2,)), ((4,), (3,))],
+        ),
+    ],
+)
+def test_sentence_without_a_match_nearby_is_deleted_not_merged(
+    embedder, config: AlignConfig, expected: list
+) -> None:
+    assert beads(FIRE_FR, FIRE_AR, embedder, config) == expected

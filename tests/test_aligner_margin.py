@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from align.aligner.deletion import best_in_band, deletion_costs, skip_gains
 from align.aligner.dp import Band
 from align.aligner.margin import margin_gains
-from align.aligner.sentences import AlignConfig, align_runs, align_sentences
+from align.aligner.sentences import MARGIN, AlignConfig, align_runs, align_sentences
 from align.aligner.signals import run_vectors
 from align.errors import ConfigError
 
@@ -113,7 +113,7 @@ def test_margin_scoring_aligns_french_and_arabic_with_a_furniture_line(embedder)
         "ويتوقع المشروع خفض الضرائب على الأسر متوسطة الدخل.",
         "ونددت المعارضة بنص غير عادل تجاه المتقاعدين.",
     ]
-    beads = align_sentences(fr, ar, embedder, AlignConfig(scoring="margin"))
+    beads = align_sentences(fr, ar, embedder, MARGIN)
     assert [(b.src, b.tgt) for b in beads] == [
         ((0,), (0,)),
         ((1,), (1,)),

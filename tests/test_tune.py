@@ -33,7 +33,7 @@ def test_grid_combines_every_value() -> None:
     assert [(c.skip_slope, c.skip_quantile) for c in configs] == [
         (0.0, 0.1), (0.0, 0.5), (1.0, 0.1), (1.0, 0.5)
     ]
-    assert describe(configs[3]) == "skip_slope=1.0"  # skip_quantile 0.5 is the default
+    assert describe(configs[0]) == "skip_slope=0.0"  # skip_quantile 0.1 is the default
     assert describe(AlignConfig()) == "defaults"
 
 

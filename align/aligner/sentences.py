@@ -71,7 +71,7 @@ class AlignConfig:
     max_size: int = 6  # most sentences in one bead, both sides (Vecalign's alignment_max_size)
     threshold: float = -0.5  # similarity level a bead must beat to be worth its weight
     merge_penalty: float = 0.6  # cost of each sentence beyond one per side in a bead
-    deletion_penalty: float = 0.3  # cost of leaving a full sentence unaligned
+    deletion_penalty: float = 0.4  # cost of leaving a full sentence unaligned...
     deletion_letters: int = 20  # sentences with fewer letters are cheaper to delete
     length_weight: float = 0.4  # weight of the character-length mismatch
     length_share: float = 0.5  # 0: beads weigh by sentence count, 1: by character length
@@ -89,8 +89,8 @@ class AlignConfig:
     skip_penalty: float = 0.1  # margin scoring: cost of leaving a full sentence unaligned
     margin_coverage_weight: float = 0.0  # margin scoring: weight of CoverageSignal
     margin_edge_weight: float = 0.0  # margin scoring: weight of EdgeSignal
-    skip_slope: float = 0.0  # deletion cost less per unit of best cosine below...
-    skip_quantile: float = 0.5  # ...this quantile of the document's best cosines
+    skip_slope: float = 1.0  # ...less per unit of its best cosine in the band below...
+    skip_quantile: float = 0.1  # ...this quantile of the document's best cosines
 
     def bead_types(self) -> list[tuple[int, int]]:
         """Non-deletion bead types allowed by the size limits, smallest first."""
@@ -121,6 +121,10 @@ class AlignConfig:
             raise ConfigError("skip_penalty and skip_slope must not be negative")
         if not 0 <= self.skip_quantile <= 1:
             raise ConfigError("skip_quantile must be between 0 and 1")
+
+
+# Bertalign's scoring (Liu & Zhu 2022) in this search: margin, length penalty, fixed skip cost.
+MARGIN = AlignConfig(scoring="margin", skip_slope=0.0)
 
 
 def bead_gains(

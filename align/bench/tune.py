@@ -93,15 +93,16 @@ def save_cache(path: Path | None, embedder: CachedEmbedder) -> None:
 
 
 def default_grid() -> list[AlignConfig]:
-    """The settings compared: the signal scoring with fixed and evidence-based deletion
-    costs, and the margin scoring (Bertalign's at ``skip_penalty`` 0.1, slope 0) with
-    and without evidence-based skips and merge checks."""
-    signals = AlignConfig()
-    margin = AlignConfig(scoring="margin")
+    """The settings compared: the signal scoring with fixed deletion costs (the earlier
+    defaults at 0.3) and with evidence-based ones (``skip_slope``), and the margin scoring
+    (Bertalign's at ``skip_penalty`` 0.1, no slope) with and without evidence-based skips
+    and merge checks."""
+    fixed = AlignConfig(skip_slope=0.0)
+    margin = AlignConfig(scoring="margin", skip_slope=0.0, skip_quantile=0.5)
     return [
-        *grid(signals, {"deletion_penalty": [0.2, 0.3, 0.4]}),
+        *grid(fixed, {"deletion_penalty": [0.2, 0.3, 0.4]}),
         *grid(
-            signals,
+            fixed,
             {
                 "deletion_penalty": [0.3, 0.4, 0.5],
                 "skip_slope": [0.5, 1.0],

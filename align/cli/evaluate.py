@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from align.aligner.sentences import AlignConfig
+from align.aligner.sentences import MARGIN, AlignConfig
 from align.cli.options import EmbedderName
 from align.models.embed import DEFAULT_EMBEDDER, load_embedder
 
@@ -26,13 +26,14 @@ Scoring = Annotated[
     str,
     typer.Option(
         "--scoring",
-        help="Bead scoring of the aligner: 'signals' (default) or 'margin' (Bertalign's).",
+        help="Bead scoring of the aligner: 'signals' (default) or 'margin' (Bertalign's "
+        "scoring and fixed skip cost).",
     ),
 ]
 
 
 def _config(scoring: str) -> AlignConfig:
-    config = AlignConfig(scoring=scoring)
+    config = MARGIN if scoring == "margin" else AlignConfig(scoring=scoring)
     config.validate()
     return config
 
