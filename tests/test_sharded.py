@@ -29,8 +29,10 @@ from align.errors import ConfigError, InputError
 from align.publish.dataset import load_splits
 from align.publish.report import build_report, build_signature
 from align.records import Segment
+from align.stages.clean import clean_or_reason
 from align.stages.filters import apply_filters
 from align.stages.scoring import score_segments
+from align.stages.split import split_paragraphs
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,6 +61,28 @@ def one_task(tmp_path_factory, collection, embedder) -> tuple[Path, dict]:
     out = tmp_path_factory.mktemp("one") / "out"
     report = build(collection, out, embedder=embedder, keep_rejected=True)
     return out, report
+
+
+def count_calls(monkeypatch) -> tuple[list[str], list[str]]:
+    """The ids of the articles the build cleans and the languages of the documents it
+    splits into sentences, as it runs (its tasks in this process)."""
+    import align.engine.collect as collect
+    import align.engine.compute as compute
+
+    cleaned: list[str] = []
+    split: list[str] = []
+
+    def clean(article, *args):
+        cleaned.append(article.id)
+        return clean_or_reason(article, *args)
+
+    def split_into_sentences(paragraphs, lang):
+        split.append(lang)
+        return split_paragraphs(paragraphs, lang)
+
+    monkeypatch.setattr(collect, "clean_or_reason", clean)
+    monkeypatch.setattr(compute, "split_paragraphs", split_into_sentences)
+    return cleaned, split
 
 
 class CountingEmbedder:
@@ -94,7 +118,8 @@ def test_a_rerun_reuses_every_finished_task(tmp_path, collection, embedder, one_
     assert without_time(again) == without_time(one_task[1])
 
 
-def test_added_articles_rebuild_like_a_clean_build(tmp_path, collection, embedder) -> None:
+def test_added_articles_rebuild_like_a_clean_build(tmp_path, collection, embedder,
+                                                  monkeypatch) -> None:
     before = tmp_path / "before"
     before.mkdir()
     for path in sorted(collection.iterdir()):
@@ -104,9 +129,13 @@ def test_added_articles_rebuild_like_a_clean_build(tmp_path, collection, embedde
     build(before, tmp_path / "out", embedder=counting, tasks=2)
     seen = set(counting.texts)
     counting.texts.clear()
+    cleaned, split = count_calls(monkeypatch)
     for name in ("emploi.txt", "emploi-ar.txt"):
         shutil.copy(collection / name, before / name)
     incremental = build(before, tmp_path / "out", embedder=counting, tasks=2)
+    assert sorted(cleaned) == ["emploi", "emploi-ar"]  # only new articles cleaned
+    assert sorted(split) == ["ar", "fr"]  # and split into sentences
+    monkeypatch.undo()
     clean = build(before, tmp_path / "clean", embedder=embedder, tasks=2)
     assert rows(tmp_path / "out") == rows(tmp_path / "clean")
     assert without_time(incremental) == without_time(clean)
@@ -114,6 +143,35 @@ def test_added_articles_rebuild_like_a_clean_build(tmp_path, collection, embedde
     stages = {path.name.split("-")[0] for path in work_dir_for(tmp_path / "out").iterdir()}
     assert stages == {"cache", "read", "ids", "count", "clean", "embed", "pair", "align",
                       "filter"}  # the folders of the first build are gone, the caches kept
+
+
+def cleaned_paragraphs(out: Path, article: str) -> list[str]:
+    import pyarrow.parquet as pq
+
+    paths = sorted(work_dir_for(out).glob("clean-*/documents-*.parquet"))
+    (row,) = [row for path in paths for row in pq.read_table(path).to_pylist()
+              if row["id"] == article]
+    return row["paragraphs"]
+
+
+def test_an_article_is_cleaned_again_when_its_site_furniture_changes(
+        tmp_path, embedder, monkeypatch) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    line = "Rubrique économie et société"
+    (folder / "emploi.txt").write_text("\n\n".join([FR[0], line, *FR[1:]]), encoding="utf-8")
+    (folder / "emploi-ar.txt").write_text("\n\n".join(AR), encoding="utf-8")
+    build(folder, tmp_path / "out", embedder=embedder, tasks=2)
+    assert line in cleaned_paragraphs(tmp_path / "out", "emploi")  # on one page: kept
+    cleaned, _ = count_calls(monkeypatch)
+    (folder / "autre.txt").write_text("\n\n".join([FR[3], line, FR[0]]), encoding="utf-8")
+    incremental = build(folder, tmp_path / "out", embedder=embedder, tasks=2)
+    assert sorted(cleaned) == ["autre", "emploi"]  # a line of its site's furniture now
+    assert line not in cleaned_paragraphs(tmp_path / "out", "emploi")
+    monkeypatch.undo()
+    clean = build(folder, tmp_path / "clean", embedder=embedder, tasks=2)
+    assert rows(tmp_path / "out") == rows(tmp_path / "clean")
+    assert without_time(incremental) == without_time(clean)
 
 
 _BUILD = """

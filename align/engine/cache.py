@@ -10,16 +10,16 @@ a crash, or with more articles — finds every value an earlier one computed.
 from __future__ import annotations
 
 import re
+import time
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from types import TracebackType
 
-import numpy as np
 import pyarrow as pa
 import pyarrow.dataset as ds
 
 from align.engine.shards import digest, write_rows
-from align.models.embed import CachedEmbedder, Embedder
 
 _SCHEMA = pa.schema([("key", pa.string()), ("value", pa.binary())])
 
@@ -46,6 +46,35 @@ class DiskCache:
             write_rows(self.folder / f"{uuid.uuid4().hex}.parquet", rows, _SCHEMA)
 
 
+class CacheWriter:
+    """New values for a ``DiskCache``, written a file at a time: when ``rows`` values are
+    waiting or ``seconds`` have passed since the last write, and when the writer is
+    closed. A task that is killed loses at most that much of its work."""
+
+    def __init__(self, cache: DiskCache, rows: int = 2000, seconds: float = 10.0) -> None:
+        self.cache, self.rows, self.seconds = cache, rows, seconds
+        self._waiting: dict[str, bytes] = {}
+        self._written = time.monotonic()
+
+    def put(self, key: str, value: bytes) -> None:
+        self._waiting[key] = value
+        if (len(self._waiting) >= self.rows
+                or time.monotonic() - self._written >= self.seconds):
+            self.flush()
+
+    def flush(self) -> None:
+        self.cache.put_many(self._waiting)
+        self._waiting = {}
+        self._written = time.monotonic()
+
+    def __enter__(self) -> CacheWriter:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.flush()
+
+
 def cache_folder(root: Path, kind: str, name: str) -> Path:
     """``root/kind/<name as a safe folder name>``."""
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "default"
@@ -54,29 +83,3 @@ def cache_folder(root: Path, kind: str, name: str) -> Path:
 
 def text_key(text: str) -> str:
     return digest(text)
-
-
-def embed_with_cache(
-    texts: Sequence[str], embedder: Embedder, cache: DiskCache, stored: dict[str, np.ndarray]
-) -> int:
-    """Fill ``stored`` (text → vector) for ``texts``: from ``stored``, then the disk cache,
-    then the embedder; new vectors go to the disk cache. Returns how many were embedded."""
-    missing = [t for t in dict.fromkeys(texts) if t not in stored]
-    found = cache.get_many(text_key(t) for t in missing)
-    for text in missing:
-        if (data := found.get(text_key(text))) is not None:
-            stored[text] = np.frombuffer(data, dtype=np.float32)
-    new = [t for t in missing if t not in stored]
-    if new:
-        vectors = embedder.encode(new)
-        for text, vector in zip(new, vectors, strict=True):
-            stored[text] = np.asarray(vector, dtype=np.float32)
-        cache.put_many({text_key(t): stored[t].tobytes() for t in new})
-    return len(new)
-
-
-def preloaded(embedder: Embedder, vectors: Mapping[str, np.ndarray]) -> CachedEmbedder:
-    """An embedder that answers ``vectors``' texts from memory and embeds the others."""
-    cached = CachedEmbedder(embedder)
-    cached._cache.update(vectors)
-    return cached

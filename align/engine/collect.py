@@ -17,8 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
+
+from align import __version__
+from align.engine.cache import CacheWriter, DiskCache
 from align.engine.shards import (
     bucket_of,
+    digest,
     document_row,
     dumps,
     key_hash,
@@ -105,24 +110,40 @@ def ids_stage(read: Path, folder: Path, bucket: int) -> None:
     write_rows(folder / shard_name("rejected", bucket), rejected)
 
 
-def count_stage(read: Path, ids: Path, folder: Path, bucket: int) -> None:
-    """Decide which lines whose hash falls in ``bucket`` are furniture of their site."""
+def count_stage(read: Path, ids: Path, folder: Path, bucket: int, tasks: int) -> None:
+    """Decide which lines whose hash falls in ``bucket`` are furniture of their site; tell
+    each cleaning task which furniture lines its articles hold."""
     dropped = {row["order"] for row in read_rows(shard_paths(ids, "rejected-*.parquet"))}
     pages: Counter[str] = Counter()
     for row in read_rows(shard_paths(read, "articles-*.parquet")):
         if row["order"] not in dropped:
             pages[row["site"]] += 1
+    lines = shard_paths(read, f"lines-{bucket:05d}-*.parquet")
     documents: Counter[tuple[str, int]] = Counter()
     shape: dict[int, tuple[int, str]] = {}
-    for row in read_rows(shard_paths(read, f"lines-{bucket:05d}-*.parquet")):
+    for row in read_rows(lines):
         if row["order"] in dropped:
             continue
         documents[row["site"], row["line"]] += 1
         if row["line"] not in shape or row["order"] < shape[row["line"]][0]:
             shape[row["line"]] = (row["order"], row["text"])
-    furniture = [{"site": site, "line": line} for (site, line), n in documents.items()
-                 if is_furniture(shape[line][1], n, pages[site])]
-    write_rows(folder / shard_name("furniture", bucket), furniture)
+    furniture = {(site, line) for (site, line), n in documents.items()
+                 if is_furniture(shape[line][1], n, pages[site])}
+    write_rows(folder / shard_name("furniture", bucket),
+               [{"site": site, "line": line} for site, line in furniture])
+    hits: list[list[dict[str, int]]] = [[] for _ in range(tasks)]
+    for row in read_rows(lines):
+        if row["order"] not in dropped and (row["site"], row["line"]) in furniture:
+            hits[reader_of(row["order"], tasks)].append({"order": row["order"],
+                                                         "line": row["line"]})
+    for rank, rank_hits in enumerate(hits):
+        write_rows(folder / shard_name("hits", rank, bucket), rank_hits,
+                   pa.schema([("order", pa.int64()), ("line", pa.int64())]))
+
+
+def reader_of(order: int, tasks: int) -> int:
+    """The task that read (and cleans) the article at ``order``."""
+    return (order >> ORDER_BITS) % tasks
 
 
 class HashedKeys(Container[str]):
@@ -136,23 +157,40 @@ class HashedKeys(Container[str]):
 
 
 def clean_stage(
-    read: Path, ids: Path, count: Path, folder: Path, languages: tuple[str, str], rank: int
+    read: Path, ids: Path, count: Path, folder: Path, languages: tuple[str, str],
+    cache: DiskCache, rank: int,
 ) -> None:
-    """Clean this task's articles given the furniture lines of their sites."""
+    """Clean this task's articles given the furniture lines of their sites. An article
+    cleaned by an earlier build, with the same text, settings and furniture lines among its
+    own, comes from the cache."""
     dropped = {row["order"] for row in read_rows(shard_paths(ids, "rejected-*.parquet"))}
     furniture: dict[str, set[int]] = defaultdict(set)
     for row in read_rows(shard_paths(count, "furniture-*.parquet")):
         furniture[row["site"]].add(row["line"])
+    hits: dict[int, list[int]] = defaultdict(list)
+    for row in read_rows(shard_paths(count, f"hits-{rank:05d}-*.parquet")):
+        hits[row["order"]].append(row["line"])
+    rows = [row for row in read_rows([read / shard_name("articles", rank)])
+            if row["order"] not in dropped]
+    keys = [digest(__version__, dumps(languages), row["id"], row["text"], row["source"],
+                   row["lang"] or "", row["meta"], dumps(sorted(hits[row["order"]])))
+            for row in rows]
+    found = cache.get_many(keys)
     documents, failures = [], []
-    for row in read_rows([read / shard_name("articles", rank)]):
-        if row["order"] in dropped:
-            continue
-        article = Article(id=row["id"], text=row["text"], source=row["source"],
-                          lang=row["lang"], meta=loads(row["meta"]))
-        result = clean_or_reason(article, languages, HashedKeys(furniture[row["site"]]))
-        if isinstance(result, str):
-            failures.append({"order": row["order"], "item": row["id"], "reason": result})
-        else:
-            documents.append({"order": row["order"], **document_row(result)})
+    with CacheWriter(cache) as new:
+        for row, key in zip(rows, keys, strict=True):
+            if key in found:
+                result = loads(found[key])
+            else:
+                article = Article(id=row["id"], text=row["text"], source=row["source"],
+                                  lang=row["lang"], meta=loads(row["meta"]))
+                cleaned = clean_or_reason(article, languages,
+                                          HashedKeys(furniture[row["site"]]))
+                result = cleaned if isinstance(cleaned, str) else document_row(cleaned)
+                new.put(key, dumps(result).encode())
+            if isinstance(result, str):
+                failures.append({"order": row["order"], "item": row["id"], "reason": result})
+            else:
+                documents.append({"order": row["order"], **result})
     write_rows(folder / shard_name("documents", rank), documents)
     write_rows(folder / shard_name("rejected", rank), failures)

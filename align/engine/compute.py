@@ -2,10 +2,10 @@
 align and filter.
 
 Each document is split and embedded once; its sentences and vectors travel with it to
-pairing and alignment. Vectors come from the disk cache by text hash when an earlier
-build computed them; so does the aligned and scored result of a document pair whose two
-texts and settings are unchanged. Filters run per bucket of normalised source text, which
-is all duplicate detection needs.
+pairing and alignment. Sentences come from a disk cache by the hash of the document's
+paragraphs, vectors by text hash, when an earlier build computed them; so does the
+aligned and scored result of a document pair whose two texts and settings are unchanged.
+Filters run per bucket of normalised source text, which is all duplicate detection needs.
 """
 
 from __future__ import annotations
@@ -18,12 +18,14 @@ from typing import Any
 
 import numpy as np
 
-from align.engine.cache import DiskCache, text_key
+from align import __version__
+from align.engine.cache import CacheWriter, DiskCache, text_key
 from align.engine.pairs import GROUP_ROWS
 from align.engine.pipeline import BuildConfig, align_pair
 from align.engine.shards import (
     alignments_text,
     bucket_of,
+    digest,
     document_from,
     dumps,
     loads,
@@ -38,7 +40,7 @@ from align.engine.shards import (
 )
 from align.models.embed import CachedEmbedder, Embedder
 from align.models.translate import Translator
-from align.records import DocumentPair
+from align.records import DocumentPair, Sentence
 from align.stages.clean import comparison_key
 from align.stages.filters import apply_filters
 from align.stages.given import unrelated_reason
@@ -50,31 +52,48 @@ SENTENCE_COLUMNS = ("sentences", "sentence_paragraphs", "vectors")
 
 
 def embed_stage(
-    clean: Path, folder: Path, cache: DiskCache, embedder: Embedder, rank: int
+    clean: Path, folder: Path, splits: DiskCache, cache: DiskCache, embedder: Embedder,
+    rank: int,
 ) -> None:
-    """Split and embed this task's documents, reusing cached vectors."""
+    """Split and embed this task's documents, reusing cached sentences and vectors."""
     rows = list(read_rows([clean / shard_name("documents", rank)]))
-    split = [split_paragraphs(row["paragraphs"], row["lang"]) for row in rows]
+    split = split_documents(rows, splits)
     stored = {
         text: np.frombuffer(vector, dtype=np.float32)
         for text, vector in _cached(cache, [s.text for doc in split for s in doc]).items()
     }
-    new: dict[str, bytes] = {}
     out = []
-    for row, sentences in zip(rows, split, strict=True):
-        texts = [s.text for s in sentences]
-        missing = [t for t in dict.fromkeys(texts) if t not in stored]
-        if missing:
-            for text, vector in zip(missing, embedder.encode(missing), strict=True):
-                stored[text] = np.asarray(vector, dtype=np.float32)
-                new[text_key(text)] = stored[text].tobytes()
-        if len(new) >= FLUSH_EVERY:
-            cache.put_many(new)
-            new = {}
-        vectors = np.stack([stored[t] for t in texts]) if texts else np.zeros((0, 1), np.float32)
-        out.append({**row, **sentences_row(sentences, vectors)})
-    cache.put_many(new)
+    with CacheWriter(cache, FLUSH_EVERY) as new:
+        for row, sentences in zip(rows, split, strict=True):
+            texts = [s.text for s in sentences]
+            missing = [t for t in dict.fromkeys(texts) if t not in stored]
+            if missing:
+                for text, vector in zip(missing, embedder.encode(missing), strict=True):
+                    stored[text] = np.asarray(vector, dtype=np.float32)
+                    new.put(text_key(text), stored[text].tobytes())
+            vectors = (np.stack([stored[t] for t in texts]) if texts
+                       else np.zeros((0, 1), np.float32))
+            out.append({**row, **sentences_row(sentences, vectors)})
     write_rows(folder / shard_name("documents", rank), out, group_rows=GROUP_ROWS)
+
+
+def split_documents(rows: Sequence[dict[str, Any]], cache: DiskCache) -> list[list[Sentence]]:
+    """The sentences of each document row: from the cache when an earlier build split the
+    same paragraphs, else split (and cached)."""
+    keys = [digest(__version__, row["lang"], dumps(row["paragraphs"])) for row in rows]
+    found = cache.get_many(keys)
+    split = []
+    with CacheWriter(cache, FLUSH_EVERY) as new:
+        for row, key in zip(rows, keys, strict=True):
+            if key in found:
+                texts, paragraphs = loads(found[key])
+                split.append([Sentence(t, p) for t, p in zip(texts, paragraphs, strict=True)])
+                continue
+            sentences = split_paragraphs(row["paragraphs"], row["lang"])
+            new.put(key, dumps([[s.text for s in sentences],
+                                [s.paragraph for s in sentences]]).encode())
+            split.append(sentences)
+    return split
 
 
 def _cached(cache: DiskCache, texts: Sequence[str]) -> dict[str, bytes]:
@@ -108,16 +127,14 @@ def align_stage(
     translator_name = translator.name if translator else None
     keys = [pair_key(row, config, embedder.name, translator_name) for row in rows]
     done = {key: loads(value) for key, value in cache.get_many(keys).items()}
-    new: dict[str, bytes] = {}
+    with CacheWriter(cache, FLUSH_EVERY // 10) as new:
+        for row, key in zip(rows, keys, strict=True):
+            if key not in done:
+                done[key] = _align(row, config, embedder, translator)
+                new.put(key, dumps(done[key]).encode())
     aligned = []
     segments: list[list[dict[str, Any]]] = [[] for _ in range(tasks)]
     for row, key in zip(rows, keys, strict=True):
-        if key not in done:
-            done[key] = _align(row, config, embedder, translator)
-            new[key] = dumps(done[key]).encode()
-        if len(new) >= FLUSH_EVERY // 10:
-            cache.put_many(new)
-            new = {}
         result = done[key]
         unrelated = _unrelated(row, result, config)
         aligned.append({
@@ -133,7 +150,6 @@ def align_stage(
         for position, segment in enumerate([] if unrelated else result["segments"]):
             bucket = bucket_of(comparison_key(segment["src"]), tasks)
             segments[bucket].append({"index": row["index"], "position": position, **segment})
-    cache.put_many(new)
     write_rows(folder / shard_name("aligned", rank), aligned)
     for bucket, bucket_rows in enumerate(segments):
         write_rows(folder / shard_name("segments", bucket, rank), bucket_rows)

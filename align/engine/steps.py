@@ -30,6 +30,7 @@ from align.stages.split import split_paragraphs
 
 STAGES = ("read", "ids", "count", "clean", "embed", "pair", "align", "filter")
 SINGLE_TASK = frozenset({"pair"})
+PER_EMBEDDER = frozenset({"embeddings", "pairs"})
 
 
 @dataclass(frozen=True)
@@ -80,7 +81,11 @@ class Plan:
         return 1 if stage in SINGLE_TASK else self.tasks
 
     def cache(self, kind: str) -> DiskCache:
-        return DiskCache(cache_folder(Path(self.work) / "cache", kind, self.embedder))
+        """The disk cache of ``kind``; vectors and aligned pairs are kept per embedder."""
+        root = Path(self.work) / "cache"
+        if kind in PER_EMBEDDER:
+            return DiskCache(cache_folder(root, kind, self.embedder))
+        return DiskCache(root / kind)
 
 
 def _stat(path: str) -> tuple[int, int]:
@@ -154,12 +159,13 @@ def run_stage(plan: Plan, stage: str, rank: int) -> None:
     elif stage == "ids":
         ids_stage(folders["read"], out, rank)
     elif stage == "count":
-        count_stage(folders["read"], folders["ids"], out, rank)
+        count_stage(folders["read"], folders["ids"], out, rank, tasks)
     elif stage == "clean":
         clean_stage(folders["read"], folders["ids"], folders["count"], out,
-                    plan.config.languages, rank)
+                    plan.config.languages, plan.cache("documents"), rank)
     elif stage == "embed":
-        embed_stage(folders["clean"], out, plan.cache("embeddings"), embedder, rank)
+        embed_stage(folders["clean"], out, plan.cache("sentences"), plan.cache("embeddings"),
+                    embedder, rank)
     elif stage == "pair":
         pair_stage(folders["embed"], out, plan.config, embedder, tasks)
     elif stage == "align":
