@@ -47,6 +47,19 @@ def test_a_writer_writes_after_so_many_seconds(tmp_path, clock) -> None:
     assert len(list((tmp_path / "cache").glob("*.parquet"))) == 1
 
 
+def test_a_long_task_writes_less_often(tmp_path, clock) -> None:
+    cache = DiskCache(tmp_path / "cache")
+    writer = CacheWriter(cache, rows=1000, seconds=2, share=0.1)
+    clock[0] += 100
+    writer.put("a", b"1")  # the first write: 100 s since the last
+    clock[0] += 5
+    writer.put("b", b"2")  # 5 s is less than a tenth of the 105 s so far
+    assert cache.get_many(["a", "b"]) == {"a": b"1"}
+    clock[0] += 7  # 12 s since the last write, more than a tenth of 112 s
+    writer.put("c", b"3")
+    assert cache.get_many(["b", "c"]) == {"b": b"2", "c": b"3"}
+
+
 def test_a_closed_writer_has_written_everything(tmp_path) -> None:
     cache = DiskCache(tmp_path / "cache")
     with CacheWriter(cache) as writer:

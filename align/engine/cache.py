@@ -48,18 +48,22 @@ class DiskCache:
 
 class CacheWriter:
     """New values for a ``DiskCache``, written a file at a time: when ``rows`` values are
-    waiting or ``seconds`` have passed since the last write, and when the writer is
-    closed. A task that is killed loses at most that much of its work."""
+    waiting; when ``seconds``, and a ``share`` of the time since the writer was opened,
+    have passed since the last write; and when the writer is closed. A task that is killed
+    loses at most that much of its work, and a long task writes a few dozen files."""
 
-    def __init__(self, cache: DiskCache, rows: int = 2000, seconds: float = 10.0) -> None:
-        self.cache, self.rows, self.seconds = cache, rows, seconds
+    def __init__(self, cache: DiskCache, rows: int = 2000, seconds: float = 2.0,
+                 share: float = 0.1) -> None:
+        self.cache, self.rows, self.seconds, self.share = cache, rows, seconds, share
         self._waiting: dict[str, bytes] = {}
-        self._written = time.monotonic()
+        self._opened = self._written = time.monotonic()
 
     def put(self, key: str, value: bytes) -> None:
         self._waiting[key] = value
+        now = time.monotonic()
+        since = now - self._written
         if (len(self._waiting) >= self.rows
-                or time.monotonic() - self._written >= self.seconds):
+                or since >= max(self.seconds, self.share * (now - self._opened))):
             self.flush()
 
     def flush(self) -> None:

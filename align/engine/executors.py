@@ -76,7 +76,7 @@ def run_stages(plan: Plan, options: ExecutorOptions, in_process: frozenset[str] 
                 executor.run_here(partial(progress, stage) if progress else None)
             else:
                 if local and executor.get_incomplete_ranks():
-                    prepare_stage(stage)  # forked workers start with what this process loaded
+                    prepare_stage(plan, stage)  # forked workers start with what this process loaded
                 executor.run()
         if options.kind == "slurm" and stage not in in_process:
             _wait_for_slurm(executor)

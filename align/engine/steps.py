@@ -26,6 +26,8 @@ from align.engine.pipeline import BuildConfig
 from align.engine.shards import digest, dumps
 from align.models.embed import Embedder, load_embedder
 from align.models.translate import Translator
+from align.stages.clean import comparison_key
+from align.stages.language import identify, line_language
 from align.stages.split import split_paragraphs
 
 STAGES = ("read", "ids", "count", "clean", "embed", "pair", "align", "filter")
@@ -141,9 +143,16 @@ def _translator(name: str | None) -> Translator | None:
     return _models["translator", name]
 
 
-def prepare_stage(stage: str) -> None:
-    """Load in this process what every task of ``stage`` would load (the sentence splitter
-    and its libraries), so worker processes forked from it start with it."""
+def prepare_stage(plan: Plan, stage: str) -> None:
+    """Load in this process what each task of ``stage`` would load on its own (the text
+    normaliser, the language identifiers, the sentence splitter: about a second each), so
+    worker processes forked from it start with them."""
+    if stage in ("read", "count", "clean", "align", "filter"):
+        comparison_key("Prêt.")
+    if stage in ("clean", "align", "filter"):
+        identify("Prêt.")
+        identify("Prêt.", plan.config.languages)
+        line_language("Prêt.")
     if stage in ("embed", "align"):
         split_paragraphs(["Prêt."], "fr")
 

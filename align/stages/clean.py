@@ -292,6 +292,8 @@ def is_furniture(line: str, documents: int, site_documents: int) -> bool:
     distributed build). "Partager sur Facebook" on 2 of 5 pages is furniture; a full
     sentence of a story on 3 of 570 pages (an updated version, wire copy) is not.
     """
+    if documents < 2:  # the fast answer for most lines
+        return False
     p = _paragraph(line)
     if not p.final and p.words < SHORT_LINE_WORDS:
         return documents >= max(2, SHORT_LINE_SHARE * site_documents)

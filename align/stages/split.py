@@ -18,6 +18,7 @@ aligning it stays bounded.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from functools import lru_cache
 from itertools import pairwise
@@ -49,8 +50,17 @@ _BREAKS = (";؛:", ",،", " \u00a0\u202f")  # preferred cut points of an overlon
 @lru_cache(maxsize=1)
 def _pipeline() -> Any:
     """A blank multilingual spaCy pipeline with a sentencizer (built once per process)."""
-    import spacy
-    from spacy.pipeline.sentencizer import Sentencizer
+    # thinc, under spaCy, imports torch when it is installed only to offer it to models;
+    # the rule-based sentencizer needs none of it, and importing torch takes seconds.
+    hide_torch = "torch" not in sys.modules
+    if hide_torch:
+        sys.modules["torch"] = None  # type: ignore[assignment]
+    try:
+        import spacy
+        from spacy.pipeline.sentencizer import Sentencizer
+    finally:
+        if hide_torch:
+            del sys.modules["torch"]
 
     nlp = spacy.blank("xx")
     nlp.add_pipe("sentencizer",
