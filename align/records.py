@@ -56,7 +56,8 @@ class DocumentPair:
     similarity: float
     number_overlap: float
     length_ratio: float
-    evidence: dict[str, float] = field(default_factory=dict)  # URL and date features
+    # URL and date features, coverage shortfall (align.stages.pairing)
+    evidence: dict[str, float] = field(default_factory=dict)
     given: bool = False  # named by the user (JSONL pair, pairs file) rather than found
     sentences: tuple[int, int] = (0, 0)  # sentences of the two documents, as scored
 

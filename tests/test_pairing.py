@@ -18,6 +18,8 @@ from align.stages.pairing import (
     number_overlap,
     numbers_in,
     pair_documents,
+    pair_score,
+    score_candidates,
     sentence_coverage,
     sentence_coverages,
 )
@@ -102,7 +104,10 @@ def test_sentence_coverages_equal_one_pair_at_a_time(seed, src_size, sizes) -> N
     src = rng.standard_normal((src_size, 8)).astype(np.float32)
     others = [rng.standard_normal((n, 8)).astype(np.float32) for n in sizes]
     expected = [sentence_coverage(src, other) for other in others]
-    assert sentence_coverages(src, others) == pytest.approx(expected, abs=1e-5)
+    coverages = sentence_coverages(src, others)
+    assert coverages.mean.tolist() == pytest.approx(expected, abs=1e-5)
+    for other, best in zip(others, coverages.target_best, strict=True):
+        assert len(best) == len(other)
 
 
 PARAGRAPHS_FR = [
@@ -163,3 +168,61 @@ def test_two_versions_pair_with_their_own_translations(embedder) -> None:
     both = [Document("ar-v1", "ar", PARAGRAPHS_AR[:3]), Document("ar-v2", "ar", PARAGRAPHS_AR)]
     pairs, _ = pair_documents(french, both, embedder)
     assert [(p.src.id, p.tgt.id) for p in pairs] == [("fr-v1", "ar-v1"), ("fr-v2", "ar-v2")]
+
+
+STORY_FR = [
+    "Le gouvernement a présenté mardi son projet de budget pour l'année prochaine.",
+    "Le texte prévoit une hausse de 4 % des dépenses consacrées à l'éducation.",
+    "Les syndicats d'enseignants ont salué un premier pas, jugé toutefois insuffisant.",
+    "L'opposition dénonce un budget qui creuse encore le déficit public.",
+    "Le Parlement doit examiner le projet à partir du mois prochain.",
+    "Le ministre des Finances a promis de réduire le déficit d'ici deux ans.",
+]
+STORY_AR = [
+    "قدمت الحكومة يوم الثلاثاء مشروع ميزانيتها للعام المقبل.",
+    "وينص المشروع على زيادة بنسبة 4 في المئة في النفقات المخصصة للتعليم.",
+    "ورحبت نقابات المعلمين بما اعتبرته خطوة أولى، لكنها غير كافية.",
+    "وتندد المعارضة بميزانية تزيد من تفاقم العجز العام.",
+    "ومن المقرر أن يناقش البرلمان المشروع اعتبارا من الشهر المقبل.",
+    "ووعد وزير المالية بخفض العجز في غضون عامين.",
+]
+
+
+def test_shortfall_is_what_a_rival_candidate_covers_better() -> None:
+    """The Arabic version without the budget's first sentence covers a third of the French
+    article less well than the full translation does: a shortfall of (1/3 + 0) / 2."""
+    french = [Document("fr", "fr", STORY_FR[:3])]
+    arabic = [Document("ar-full", "ar", STORY_AR[:3]), Document("ar-cut", "ar", STORY_AR[1:3])]
+    eye = np.eye(3, dtype=np.float32)
+    candidates = np.array([[0, 0], [0, 1]])
+    config = PairingConfig()
+    full, cut = score_candidates(candidates, french, arabic, [eye], [eye, eye[1:]], config)
+    assert full.evidence["coverage_shortfall"] == pytest.approx(0.0)
+    assert cut.evidence["coverage_shortfall"] == pytest.approx(1 / 6)
+    assert cut.similarity == pytest.approx((2 / 3 + 1) / 2)  # coverage itself is unchanged
+    alone = pair_score(french[0], arabic[1], eye, eye[1:], config)  # no rival: no shortfall
+    assert alone.evidence["coverage_shortfall"] == 0.0
+    assert cut.score == pytest.approx(alone.score - config.shortfall_weight / 6)
+
+
+def test_overlapping_versions_pair_with_their_own_translations(embedder) -> None:
+    """Two versions of a story sharing four of their five paragraphs, each published in both
+    languages: each pairs with its own translation, not with the other's."""
+    french = [Document("fr-early", "fr", STORY_FR[:5]), Document("fr-late", "fr", STORY_FR[1:])]
+    arabic = [Document("ar-early", "ar", STORY_AR[:5]), Document("ar-late", "ar", STORY_AR[1:])]
+    pairs, unpaired = pair_documents(french, arabic, embedder)
+    assert [(p.src.id, p.tgt.id) for p in pairs] == [("fr-early", "ar-early"),
+                                                     ("fr-late", "ar-late")]
+    assert unpaired == []
+    for pair in pairs:
+        assert pair.evidence["coverage_shortfall"] == pytest.approx(0.0, abs=0.01)
+
+
+def test_a_version_missing_a_paragraph_is_not_paired_with_the_full_translation(embedder) -> None:
+    """The French update adds a paragraph; its Arabic translation is missing from the
+    collection, and the shorter Arabic version goes to its own French original."""
+    french = [Document("fr-v1", "fr", STORY_FR[:5]), Document("fr-v2", "fr", STORY_FR)]
+    arabic = [Document("ar-v1", "ar", STORY_AR[:5])]
+    pairs, unpaired = pair_documents(french, arabic, embedder)
+    assert [(p.src.id, p.tgt.id) for p in pairs] == [("fr-v1", "ar-v1")]
+    assert [u.document.id for u in unpaired] == ["fr-v2"]

@@ -8,6 +8,11 @@ article on the same topic:
 * sentence coverage: for each sentence, its best cosine in the other document,
   averaged over both directions (a translation covers every sentence, a related
   article only a few);
+* coverage shortfall: how much less well the pair covers each sentence than the best
+  of the document's candidates does, averaged over both directions. A translation
+  leaves nothing better covered elsewhere; a version of a story that lacks a paragraph,
+  or adds one, leaves those sentences to its rival, so near-identical versions are told
+  apart by the sentences where they differ rather than by their length;
 * shared numbers (digits normalised across scripts), as Jaccard overlap;
 * length agreement of the two texts;
 * URL and date evidence (align.stages.urls): the URLs differ only by language markers,
@@ -59,6 +64,9 @@ class PairingConfig:
     """Weights and thresholds of the pairing score (chosen on NTREX dev documents)."""
 
     coverage_weight: float = 0.8
+    # subtracted per unit of coverage shortfall: a sentence another candidate covers better
+    # loses what it would gain (chosen on the dev collections of `align bench collections`)
+    shortfall_weight: float = 0.8
     number_weight: float = 0.1
     length_weight: float = 0.1
     # URL and date features: weights chosen on the dev stories of `align bench crawl`
@@ -126,8 +134,10 @@ def pair_score(
     """Score one candidate pair from its sentence vectors and texts (``facts`` of the texts
     when already known)."""
     coverage = sentence_coverage(src_vectors, tgt_vectors)
-    return _scored_pair(src, tgt, coverage, facts or (TextFacts.of(src), TextFacts.of(tgt)),
+    pair = _scored_pair(src, tgt, coverage, facts or (TextFacts.of(src), TextFacts.of(tgt)),
                         config, (len(src_vectors), len(tgt_vectors)))
+    _add_shortfall(pair, 0.0, config)  # scored alone: no rival covers anything better
+    return pair
 
 
 def _scored_pair(
@@ -256,10 +266,16 @@ def score_candidates(
 
     Sources are visited by publication day (``src_days``) when known, so the targets of
     one date window are read once and kept while they are needed (:class:`RecentlyRead`).
+    The coverage shortfall needs every candidate of a target, so it is added once all
+    sources are scored: per target, only the best cosine of each sentence is kept.
     """
     tgt_facts: dict[int, TextFacts] = {}
     targets_read = RecentlyRead(tgt_vectors)
     scored: list[DocumentPair | None] = [None] * len(candidates)
+    # per candidate: its source's mean best cosine over all candidates, minus its own
+    src_shortfall = np.zeros(len(candidates))
+    tgt_coverage = np.zeros(len(candidates))
+    tgt_best: dict[int, np.ndarray] = {}  # per target, each sentence's best cosine so far
     rows, starts = np.unique(candidates[:, 0], return_index=True)
     groups = np.split(candidates[:, 1], starts[1:]) if len(rows) else []
     visits = range(len(rows))
@@ -271,16 +287,28 @@ def score_candidates(
             src, src_facts = src_docs[i], TextFacts.of(src_docs[i])
             vectors = src_vectors[i]
             others = [targets_read[j] for j in targets]
-            coverages = sentence_coverages(vectors, others)
-            for n, (j, coverage, other) in enumerate(zip(targets, coverages.tolist(), others,
-                                                         strict=True)):
+            coverage = sentence_coverages(vectors, others)
+            for n, (j, other) in enumerate(zip(targets, others, strict=True)):
                 if j not in tgt_facts:
                     tgt_facts[j] = TextFacts.of(tgt_docs[j])
+                best = coverage.target_best[n]
+                tgt_best[j] = np.maximum(tgt_best[j], best) if j in tgt_best else best
+                src_shortfall[start + n] = coverage.source_best - coverage.source[n]
+                tgt_coverage[start + n] = coverage.target[n]
                 facts = (src_facts, tgt_facts[j])
-                sentences = (len(vectors), len(other))
-                scored[start + n] = _scored_pair(src, tgt_docs[j], coverage, facts, config,
-                                                 sentences)
+                scored[start + n] = _scored_pair(src, tgt_docs[j], float(coverage.mean[n]),
+                                                 facts, config, (len(vectors), len(other)))
+    target_best = {j: float(best.mean()) if len(best) else 0.0 for j, best in tgt_best.items()}
+    for n, j in enumerate(candidates[:, 1].tolist()):
+        shortfall = (src_shortfall[n] + max(target_best[j] - tgt_coverage[n], 0.0)) / 2
+        _add_shortfall(cast(DocumentPair, scored[n]), float(shortfall), config)
     return cast(list[DocumentPair], scored)
+
+
+def _add_shortfall(pair: DocumentPair, shortfall: float, config: PairingConfig) -> None:
+    """Record a candidate's coverage shortfall and take it off its score."""
+    pair.evidence["coverage_shortfall"] = shortfall
+    pair.score -= config.shortfall_weight * shortfall
 
 
 class RecentlyRead:
@@ -300,19 +328,37 @@ class RecentlyRead:
         return item
 
 
-def sentence_coverages(src_vectors: np.ndarray, candidates: Sequence[np.ndarray]) -> np.ndarray:
-    """:func:`sentence_coverage` of one document against each of several, in one product."""
-    coverages = np.zeros(len(candidates))
+@dataclass(frozen=True, slots=True)
+class Coverages:
+    """Sentence coverage of one source document against each of its candidates."""
+
+    source: np.ndarray  # per candidate: mean best cosine of the source's sentences in it
+    target: np.ndarray  # per candidate: mean best cosine of its sentences in the source
+    target_best: list[np.ndarray]  # per candidate: each of its sentences' best cosine
+    source_best: float  # mean best cosine of the source's sentences over all candidates
+
+    @property
+    def mean(self) -> np.ndarray:
+        """:func:`sentence_coverage` of each candidate: both directions averaged."""
+        return (self.source + self.target) / 2
+
+
+def sentence_coverages(src_vectors: np.ndarray, candidates: Sequence[np.ndarray]) -> Coverages:
+    """Sentence coverage of one document against each of several, in one product."""
+    source, target = np.zeros(len(candidates)), np.zeros(len(candidates))
+    target_best = [np.zeros(len(vectors)) for vectors in candidates]
     keep = [n for n, vectors in enumerate(candidates) if len(vectors)]
     if not len(src_vectors) or not keep:
-        return coverages
+        return Coverages(source, target, target_best, 0.0)
     sizes = np.array([len(candidates[n]) for n in keep])
     starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
     similarity = src_vectors @ np.concatenate([candidates[n] for n in keep]).T
-    src_side = np.maximum.reduceat(similarity, starts, axis=1).mean(axis=0)
-    tgt_side = np.add.reduceat(similarity.max(axis=0), starts) / sizes
-    coverages[keep] = (src_side + tgt_side) / 2
-    return coverages
+    source[keep] = np.maximum.reduceat(similarity, starts, axis=1).mean(axis=0)
+    columns = similarity.max(axis=0)
+    target[keep] = np.add.reduceat(columns, starts) / sizes
+    for n, begin, size in zip(keep, starts.tolist(), sizes.tolist(), strict=True):
+        target_best[n] = columns[begin : begin + size]
+    return Coverages(source, target, target_best, float(similarity.max(axis=1).mean()))
 
 
 def choose_pairs(
