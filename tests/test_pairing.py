@@ -22,6 +22,7 @@ from align.stages.pairing import (
     score_candidates,
     sentence_coverage,
     sentence_coverages,
+    standing,
 )
 
 
@@ -190,7 +191,8 @@ STORY_AR = [
 
 def test_shortfall_is_what_a_rival_candidate_covers_better() -> None:
     """The Arabic version without the budget's first sentence covers a third of the French
-    article less well than the full translation does: a shortfall of (1/3 + 0) / 2."""
+    article less well than the full translation does: a shortfall of (1/3 + 0) / 2. It
+    lowers the standing the candidates are compared by, not the score the threshold reads."""
     french = [Document("fr", "fr", STORY_FR[:3])]
     arabic = [Document("ar-full", "ar", STORY_AR[:3]), Document("ar-cut", "ar", STORY_AR[1:3])]
     eye = np.eye(3, dtype=np.float32)
@@ -202,7 +204,9 @@ def test_shortfall_is_what_a_rival_candidate_covers_better() -> None:
     assert cut.similarity == pytest.approx((2 / 3 + 1) / 2)  # coverage itself is unchanged
     alone = pair_score(french[0], arabic[1], eye, eye[1:], config)  # no rival: no shortfall
     assert alone.evidence["coverage_shortfall"] == 0.0
-    assert cut.score == pytest.approx(alone.score - config.shortfall_weight / 6)
+    assert cut.score == pytest.approx(alone.score)
+    assert standing(cut, config) == pytest.approx(cut.score - config.shortfall_weight / 6)
+    assert standing(full, config) == pytest.approx(full.score)
 
 
 def test_overlapping_versions_pair_with_their_own_translations(embedder) -> None:

@@ -8,18 +8,21 @@ article on the same topic:
 * sentence coverage: for each sentence, its best cosine in the other document,
   averaged over both directions (a translation covers every sentence, a related
   article only a few);
-* coverage shortfall: how much less well the pair covers each sentence than the best
-  of the document's candidates does, averaged over both directions. A translation
-  leaves nothing better covered elsewhere; a version of a story that lacks a paragraph,
-  or adds one, leaves those sentences to its rival, so near-identical versions are told
-  apart by the sentences where they differ rather than by their length;
 * shared numbers (digits normalised across scripts), as Jaccard overlap;
 * length agreement of the two texts;
 * URL and date evidence (align.stages.urls): the URLs differ only by language markers,
   share an article id or slug, and the publication dates are close. Each is 0 when a URL
   or date is missing, so content alone decides then.
 
-Pairs are then chosen one-to-one, best score first (ties broken by document ids), among
+Candidates are compared with their rivals by their *standing*: the score less the coverage
+shortfall, how much less well the pair covers each sentence than the best of its document's
+candidates does (averaged per document, both directions). A translation leaves nothing
+better covered elsewhere; a version of a story that lacks a paragraph, or adds one, leaves
+those sentences to its rival, so near-identical versions are told apart by the sentences
+where they differ rather than by their length. The threshold reads the score itself: the
+shortfall says which candidate translates a document, not whether one does.
+
+Pairs are then chosen one-to-one, best standing first (ties broken by document ids), among
 those :func:`accept_pair` accepts: a score over the threshold and (nearly) the best
 candidate of both documents (:func:`margins`), or, for documents long enough for their
 sentence coverage to be reliable, a lower score that clearly leads every rival. So an
@@ -57,6 +60,7 @@ from align.stages.urls import blocking_keys, url_evidence
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 MARGIN = -0.02
+SHORTFALL = "coverage_shortfall"  # the evidence key of a candidate's coverage shortfall
 
 
 @dataclass(frozen=True)
@@ -64,8 +68,8 @@ class PairingConfig:
     """Weights and thresholds of the pairing score (chosen on NTREX dev documents)."""
 
     coverage_weight: float = 0.8
-    # subtracted per unit of coverage shortfall: a sentence another candidate covers better
-    # loses what it would gain (chosen on the dev collections of `align bench collections`)
+    # per unit of coverage shortfall, taken off the score when candidates are compared
+    # (chosen on the dev collections of `align bench collections`)
     shortfall_weight: float = 0.8
     number_weight: float = 0.1
     length_weight: float = 0.1
@@ -136,7 +140,7 @@ def pair_score(
     coverage = sentence_coverage(src_vectors, tgt_vectors)
     pair = _scored_pair(src, tgt, coverage, facts or (TextFacts.of(src), TextFacts.of(tgt)),
                         config, (len(src_vectors), len(tgt_vectors)))
-    _add_shortfall(pair, 0.0, config)  # scored alone: no rival covers anything better
+    pair.evidence[SHORTFALL] = 0.0  # scored alone: no rival covers anything better
     return pair
 
 
@@ -175,7 +179,7 @@ def score_pair(
 
 def accept_pair(pair: DocumentPair, lead: float, config: PairingConfig) -> bool:
     """Whether a scored candidate that leads its documents' other candidates by ``lead``
-    (:func:`margins`) may be paired at all (the one-to-one choice comes after)."""
+    (:func:`margins`, in standing) may be paired at all (the one-to-one choice comes after)."""
     if pair.score >= config.threshold:
         return lead >= config.margin
     return (pair.score >= config.clear_threshold and lead >= config.clear_lead
@@ -301,14 +305,14 @@ def score_candidates(
     target_best = {j: float(best.mean()) if len(best) else 0.0 for j, best in tgt_best.items()}
     for n, j in enumerate(candidates[:, 1].tolist()):
         shortfall = (src_shortfall[n] + max(target_best[j] - tgt_coverage[n], 0.0)) / 2
-        _add_shortfall(cast(DocumentPair, scored[n]), float(shortfall), config)
+        cast(DocumentPair, scored[n]).evidence[SHORTFALL] = float(shortfall)
     return cast(list[DocumentPair], scored)
 
 
-def _add_shortfall(pair: DocumentPair, shortfall: float, config: PairingConfig) -> None:
-    """Record a candidate's coverage shortfall and take it off its score."""
-    pair.evidence["coverage_shortfall"] = shortfall
-    pair.score -= config.shortfall_weight * shortfall
+def standing(pair: DocumentPair, config: PairingConfig) -> float:
+    """What a candidate is compared with its rivals by: its score less its coverage
+    shortfall."""
+    return pair.score - config.shortfall_weight * pair.evidence.get(SHORTFALL, 0.0)
 
 
 class RecentlyRead:
@@ -370,8 +374,8 @@ def choose_pairs(
 ) -> tuple[list[DocumentPair], list[Unpaired]]:
     """The global one-to-one choice: accepted pairs best first, ties broken by document ids;
     every document left over is returned with the reason it stayed unpaired."""
-    order = sorted(range(len(scored)), key=lambda n: _rank(scored[n]))
-    leads = margins(scored)
+    order = sorted(range(len(scored)), key=lambda n: _rank(scored[n], config))
+    leads = margins(scored, config)
     pairs: list[DocumentPair] = []
     used_src: set[int] = set()
     used_tgt: set[int] = set()
@@ -410,9 +414,11 @@ class _StageClock:
         self.start = now
 
 
-def margins(scored: Sequence[DocumentPair]) -> list[float]:
-    """Per candidate pair, its score minus the best score of another candidate of either of
-    its documents (0 without one); a candidate with the same text is not another one."""
+def margins(scored: Sequence[DocumentPair], config: PairingConfig = PairingConfig()
+            ) -> list[float]:
+    """Per candidate pair, its :func:`standing` minus the best standing of another candidate
+    of either of its documents (0 without one); a candidate with the same text is not another
+    one."""
     texts: dict[int, int] = {}  # document id() -> hash of its text
 
     def text_of(doc: Document) -> int:
@@ -420,11 +426,12 @@ def margins(scored: Sequence[DocumentPair]) -> list[float]:
             texts[id(doc)] = hash(doc.text)
         return texts[id(doc)]
 
-    # per document, its candidates best first: (score, text of the other document)
+    # per document, its candidates best first: (standing, text of the other document)
     by_doc: dict[int, list[tuple[float, int]]] = {}
     for pair in scored:
-        by_doc.setdefault(id(pair.src), []).append((pair.score, text_of(pair.tgt)))
-        by_doc.setdefault(id(pair.tgt), []).append((pair.score, text_of(pair.src)))
+        value = standing(pair, config)
+        by_doc.setdefault(id(pair.src), []).append((value, text_of(pair.tgt)))
+        by_doc.setdefault(id(pair.tgt), []).append((value, text_of(pair.src)))
     for candidates in by_doc.values():
         candidates.sort(key=lambda c: -c[0])
 
@@ -432,12 +439,12 @@ def margins(scored: Sequence[DocumentPair]) -> list[float]:
         other_text = text_of(other)
         return next((score for score, text in by_doc[id(doc)] if text != other_text), 0.0)
 
-    return [pair.score - max(rival(pair.src, pair.tgt), rival(pair.tgt, pair.src))
+    return [standing(pair, config) - max(rival(pair.src, pair.tgt), rival(pair.tgt, pair.src))
             for pair in scored]
 
 
-def _rank(pair: DocumentPair) -> tuple[float, str, str]:
-    return -pair.score, pair.src.id, pair.tgt.id
+def _rank(pair: DocumentPair, config: PairingConfig) -> tuple[float, str, str]:
+    return -standing(pair, config), pair.src.id, pair.tgt.id
 
 
 def _explain(
