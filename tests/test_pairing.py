@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 
 from align.records import Document, DocumentPair
 from align.stages.clean import clean_articles
+from align.stages.coverage import sentence_coverage, sentence_coverages
 from align.stages.ingest import read_articles
 from align.stages.pairing import (
     PairingConfig,
@@ -20,8 +21,6 @@ from align.stages.pairing import (
     pair_documents,
     pair_score,
     score_candidates,
-    sentence_coverage,
-    sentence_coverages,
     standing,
 )
 
