@@ -11,7 +11,7 @@ from examples import AR, FR
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from align.aligner.dp import Band, band_cells, coarse_to_fine_band, path_nodes, search
+from align.aligner.dp import Band, band_cells, coarse_to_fine_band, dots, path_nodes, search
 from align.aligner.sentences import (
     AlignConfig,
     align_runs,
@@ -89,6 +89,25 @@ def test_alignment_uses_every_sentence_once_in_order(n: int, m: int, seed: int) 
     assert [i for s, _ in beads for i in s] == list(range(n))
     assert [j for _, t in beads for j in t] == list(range(m))
     assert all(len(s) + len(t) <= AlignConfig().max_size for s, t in beads)
+
+
+@pytest.mark.parametrize("shape", ["band", "scattered", "one row", "one cell"])
+def test_dots_equal_gathered_products(shape: str) -> None:
+    rng = np.random.default_rng(3)
+    x, y = rng.normal(size=(300, 16)), rng.normal(size=(280, 16))
+    if shape == "band":
+        rows, cols = band_cells(Band.around([(i, i * 280 // 300) for i in range(301)], 300, 280, 6))
+        keep = (rows < 300) & (cols < 280)
+        rows, cols = rows[keep], cols[keep]
+    elif shape == "scattered":
+        rows, cols = rng.integers(0, 300, 5000), rng.integers(0, 280, 5000)
+    elif shape == "one row":
+        rows, cols = np.full(70, 299), np.arange(70)
+    else:
+        rows, cols = np.array([64]), np.array([3])
+    order = rng.permutation(len(rows))  # candidates in any order
+    rows, cols = rows[order], cols[order]
+    assert np.allclose(dots(x, y, rows, cols), np.einsum("ij,ij->i", x[rows], y[cols]))
 
 
 def test_coarse_to_fine_band_contains_true_path() -> None:

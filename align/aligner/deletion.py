@@ -16,15 +16,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from align.aligner.dp import Band, band_cells
-from align.aligner.margin import dots
+from align.aligner.dp import Band, band_cells, dots
 
 if TYPE_CHECKING:
     from align.aligner.sentences import AlignConfig
 
 
 def _letters(text: str) -> int:
-    return sum(c.isalpha() for c in text)
+    return sum(map(str.isalpha, text))
 
 
 def best_in_band(src: np.ndarray, tgt: np.ndarray, band: Band) -> tuple[np.ndarray, np.ndarray]:

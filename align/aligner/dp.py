@@ -10,8 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache, cached_property
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
+
+_CHUNK = 20_000  # candidates gathered at once, to bound memory
+_BLOCK_ROWS = 64  # source rows per matrix product in ``dots``
+_DENSE = 8  # a block is multiplied whole when it holds at most this many cells per candidate
 
 
 @dataclass(frozen=True)
@@ -21,7 +27,7 @@ class Band:
     lo: np.ndarray
     hi: np.ndarray
 
-    @property
+    @cached_property
     def offsets(self) -> np.ndarray:
         """Index of each row's first cell in flat arrays over the band."""
         return np.concatenate([[0], np.cumsum(self.hi - self.lo + 1)])
@@ -57,6 +63,47 @@ def band_cells(band: Band) -> tuple[np.ndarray, np.ndarray]:
     return rows, cols
 
 
+def dots(x: np.ndarray, y: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """Dot products ``x[rows[k]] · y[cols[k]]`` of many candidate pairs.
+
+    Candidates of a band around a path are grouped by blocks of rows and computed as one
+    small matrix product per block (far faster than gathering two vectors per candidate);
+    scattered candidates are gathered. The products are small: one BLAS thread is fastest,
+    and many threads on them are far slower on a busy machine."""
+    out = np.empty(len(rows), dtype=np.float64)
+    if not len(rows):
+        return out
+    with _blas().limit(limits=1, user_api="blas"):
+        _banded_dots(x, y, rows, cols, out)
+    return out
+
+
+@cache
+def _blas() -> ThreadpoolController:
+    return ThreadpoolController()
+
+
+def _banded_dots(
+    x: np.ndarray, y: np.ndarray, rows: np.ndarray, cols: np.ndarray, out: np.ndarray
+) -> None:
+    order = np.argsort(rows, kind="stable")
+    r, c = rows[order], cols[order]
+    starts = np.searchsorted(r, np.arange(r[0], r[-1] + 1, _BLOCK_ROWS))
+    edges = np.append(starts, len(r))
+    for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+        if lo == hi:
+            continue
+        rr, cc = r[lo:hi], c[lo:hi]
+        c0, c1 = cc.min(), cc.max()
+        if (rr[-1] - rr[0] + 1) * (c1 - c0 + 1) <= _DENSE * (hi - lo):
+            block = x[rr[0] : rr[-1] + 1] @ y[c0 : c1 + 1].T
+            out[order[lo:hi]] = block[rr - rr[0], cc - c0]
+        else:
+            for k in range(lo, hi, _CHUNK):
+                end = min(k + _CHUNK, hi)
+                out[order[k:end]] = np.einsum("ij,ij->i", x[r[k:end]], y[c[k:end]])
+
+
 def search(
     band: Band,
     types: Sequence[tuple[int, int]],
@@ -86,24 +133,27 @@ def search(
     choice = np.full(offsets[-1], -1, dtype=np.int8)  # index in all_types, or -1
     all_types = [*types, (1, 0), (0, 1)]
     tgt_cumulative = np.concatenate([[0.0], np.cumsum(tgt_deletion)])
+    los, his, starts = band.lo.tolist(), band.hi.tolist(), offsets.tolist()
+    from_rows = [(k, a, b, gains[k] if b else None) for k, (a, b) in enumerate(all_types[:-1])]
     for i in range(n + 1):
-        lo, hi, off = band.lo[i], band.hi[i], offsets[i]
-        row, row_choice = np.full(hi - lo + 1, -np.inf), np.full(hi - lo + 1, -1, np.int8)
-        if i == 0:
-            row[0] = 0.0
-        for k, (a, b) in enumerate(all_types[:-1]):
+        lo, hi, off = los[i], his[i], starts[i]
+        # candidates[k, j]: best total ending at (i, lo + j) with a last bead of type k
+        candidates = np.full((len(from_rows), hi - lo + 1), -np.inf)
+        for k, a, b, gain in from_rows:
             p = i - a
             if p < 0:
                 continue
-            j0, j1 = max(lo, band.lo[p] + b), min(hi, band.hi[p] + b)
+            j0, j1 = max(lo, los[p] + b), min(hi, his[p] + b)
             if j0 > j1:
                 continue
-            prev = best[offsets[p] + j0 - b - band.lo[p] : offsets[p] + j1 - b - band.lo[p] + 1]
-            gain = src_deletion[p] if b == 0 else gains[k][off + j0 - lo : off + j1 - lo + 1]
-            cand, seg = prev + gain, slice(j0 - lo, j1 - lo + 1)
-            better = cand > row[seg]
-            row[seg] = np.where(better, cand, row[seg])
-            row_choice[seg] = np.where(better, k, row_choice[seg])
+            at = starts[p] - b - los[p]
+            step = src_deletion[p] if gain is None else gain[off + j0 - lo : off + j1 - lo + 1]
+            np.add(best[at + j0 : at + j1 + 1], step, out=candidates[k, j0 - lo : j1 - lo + 1])
+        row_choice = candidates.argmax(0).astype(np.int8)
+        row = candidates[row_choice, np.arange(hi - lo + 1)]
+        row_choice[row == -np.inf] = -1
+        if i == 0:
+            row[0], row_choice[0] = 0.0, -1
         ramp = tgt_cumulative[lo : hi + 1]
         shifted = row - ramp
         running = np.maximum.accumulate(shifted)
@@ -149,11 +199,7 @@ def one_to_one_path(
     rows, cols = band_cells(band)
     gain = np.full(len(rows), -np.inf)
     ok = (rows >= 1) & (cols >= 1)
-    r, c = rows[ok] - 1, cols[ok] - 1
-    for k in range(0, len(r), 50_000):
-        gain[np.flatnonzero(ok)[k : k + 50_000]] = np.einsum(
-            "ij,ij->i", src[r[k : k + 50_000]], tgt[c[k : k + 50_000]]
-        )
+    gain[ok] = dots(src, tgt, rows[ok] - 1, cols[ok] - 1)
     steps = search(
         band, [(1, 1)], [gain], np.full(len(src), -deletion), np.full(len(tgt), -deletion)
     )

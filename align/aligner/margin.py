@@ -20,19 +20,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from align.aligner.dp import Band, band_cells
+from align.aligner.dp import Band, band_cells, dots
 from align.aligner.signals import Signal
-
-_CHUNK = 20_000  # candidates scored at once, to bound memory
-
-
-def dots(x: np.ndarray, y: np.ndarray, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    out = np.empty(len(rows), dtype=np.float64)
-    for k in range(0, len(rows), _CHUNK):
-        out[k : k + _CHUNK] = np.einsum(
-            "ij,ij->i", x[rows[k : k + _CHUNK]], y[cols[k : k + _CHUNK]]
-        )
-    return out
 
 
 def _neighbour_mean(

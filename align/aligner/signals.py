@@ -15,14 +15,13 @@ from typing import Protocol
 
 import numpy as np
 
-from align.aligner.dp import Band
+from align.aligner.dp import Band, dots
 from align.stages.clean import normalise_digits
 
 _CHUNK = 20_000  # candidates gathered at once, to bound memory
 _NUMBER = re.compile(r"\d+")
 _WORD = re.compile(r"\w+")
 _SET_BITS = 256  # size of the hashed token sets; few collisions below ~30 tokens
-_BITS = np.array([bin(byte).count("1") for byte in range(256)], dtype=np.uint16)
 
 
 class Signal(Protocol):
@@ -90,11 +89,7 @@ class EmbeddingSignal:
     def _compute(
         self, a: int, b: int, src_starts: np.ndarray, tgt_starts: np.ndarray
     ) -> np.ndarray:
-        cosine = np.empty(len(src_starts), dtype=np.float64)
-        x, y = self.src_runs[a], self.tgt_runs[b]
-        for k in range(0, len(cosine), _CHUNK):
-            s, t = src_starts[k : k + _CHUNK], tgt_starts[k : k + _CHUNK]
-            cosine[k : k + _CHUNK] = np.einsum("ij,ij->i", x[s], y[t])
+        cosine = dots(self.src_runs[a], self.tgt_runs[b], src_starts, tgt_starts)
         base = (self.src_bias[a][src_starts] + self.tgt_bias[b][tgt_starts]) / 2
         return (cosine - base) / np.maximum(1 - base, 1e-6)
 
@@ -194,12 +189,12 @@ def _token_masks(sentences: Sequence[str]) -> np.ndarray:
         for token in anchor_tokens(text):
             bit = zlib.crc32(token.encode()) % _SET_BITS
             masks[i, bit // 8] |= 1 << (bit % 8)
-    return masks
+    return masks.view(np.uint64)  # eight bytes per operation
 
 
 def _popcount(masks: np.ndarray) -> np.ndarray:
     """Number of set bits of each row of bytes."""
-    return _BITS[masks].sum(1)
+    return np.bitwise_count(masks).sum(1, dtype=np.int64)
 
 
 def _run_masks(masks: np.ndarray, size: int) -> np.ndarray:
