@@ -133,6 +133,7 @@ def test_speed_benchmark_times_both_systems(ntrex_dir) -> None:
     [result] = speed_benchmark(str(ntrex_dir), "use-m3", sizes=[30], runs=2)
     assert result.sentences == 29 and len(result.seconds) == 2  # 30 with one 2-1 merge
     assert result.median > 0 and result.baseline_seconds > 0 and result.peak_mb > 0
+    assert len(result.floor_seconds) == 2 and result.floor > 0
     assert speed_report([result]).splitlines()[1].split()[:2] == ["29", "2"]
 
 

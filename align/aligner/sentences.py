@@ -25,8 +25,9 @@ in a band around a coarse 1-1 path (``align.aligner.dp.coarse_to_fine_band``), s
 grows linearly.
 The search runs twice: first with runs of sentences scored by their averaged vectors, then,
 where the first path is not a confident 1-1 bead, with the embedding of each run's joined
-text, searched near the first path. Joined texts are the costly part, so they are embedded
-only where a sentence may belong to a merged bead.
+text, searched near the first path. Joined texts are embedded only where a sentence may belong
+to a merged bead; the default embedder composes them from its sentences' token sums
+(``align.models.use_runs``), at a small share of the cost of embedding them.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ from align.aligner.signals import (
     run_vectors,
 )
 from align.errors import ConfigError
-from align.models.embed import Embedder
+from align.models.embed import Embedder, encode_runs
 from align.records import Alignment
 
 SCORINGS = ("signals", "margin")
@@ -232,17 +233,11 @@ def embed_joined_runs(
     """Replace the averaged vectors of runs (2..longest sentences) made only of unsure
     sentences with the embedding of their joined text; other runs keep the average."""
     runs = {k: v.copy() for k, v in runs.items()}
-    starts = {}
     for k in range(2, min(longest, len(sentences)) + 1):
         inside = np.convolve(unsure.astype(np.int64), np.ones(k, dtype=np.int64), "valid") == k
-        starts[k] = np.flatnonzero(inside)
-    texts = [" ".join(sentences[s : s + k]) for k, ss in starts.items() for s in ss]
-    if not texts:
-        return runs
-    encoded, offset = embedder.encode(texts), 0
-    for k, ss in starts.items():
-        runs[k][ss] = encoded[offset : offset + len(ss)]
-        offset += len(ss)
+        starts = np.flatnonzero(inside)
+        if len(starts):
+            runs[k][starts] = encode_runs(embedder, sentences, starts, k)
     return runs
 
 

@@ -121,7 +121,8 @@ def speed(
     sizes: str = typer.Option("1000,10000", help="Sentences per document, comma-separated."),
     runs: int = typer.Option(3, min=1, help="Runs per size; the median is reported."),
 ) -> None:
-    """Aligner time (embedding included) and peak memory on long documents vs Gale–Church.
+    """Aligner time (embedding included) and peak memory on long documents, against the
+    time to embed their sentences once and against Gale–Church.
 
     Example: align bench speed --data ntrex128 --sizes 1000,10000 --runs 3
     """
