@@ -105,7 +105,7 @@ class TokenSumEncoder:
 
         def compute(missing: list[str]) -> list[tuple[np.ndarray, int]]:
             sequences = [self.tokens(t) for t in missing]
-            totals = self._project(np.stack([f.sum(0) for f in self._features(sequences)]))
+            totals = self._project(self._feature_sums(sequences, [slice(None)] * len(sequences)))
             return [(total, len(tokens)) for total, tokens in zip(totals, sequences, strict=True)]
 
         return self._recall(self._sums, texts, compute)
@@ -119,34 +119,29 @@ class TokenSumEncoder:
             sequences.append(left[-1 - _CONTEXT : -1] + right[1 : 1 + _CONTEXT])  # joined
             sequences.append(left[-1 - _CONTEXT :])  # left's end, alone
             sequences.append(right[: 1 + _CONTEXT])  # right's start, alone
-        features = self._features(sequences)
-        changes = np.stack([
-            joined[_CONTEXT - REACH : _CONTEXT + REACH].sum(0)
-            - end[-1 - REACH :].sum(0)
-            - start[: 1 + REACH].sum(0)
-            for joined, end, start in zip(
-                features[0::3], features[1::3], features[2::3], strict=True
-            )
-        ])
-        return self._project(changes)
+        kept = [slice(_CONTEXT - REACH, _CONTEXT + REACH), slice(-1 - REACH, None),
+                slice(0, 1 + REACH)] * len(pairs)  # the tokens a junction changes
+        sums = self._feature_sums(sequences, kept)
+        return self._project(sums[0::3] - sums[1::3] - sums[2::3])
 
     def _project(self, sums: np.ndarray) -> np.ndarray:
         """Token feature sums through the (linear) output projection."""
         with self._blas.limit(limits=self._threads, user_api="blas"):
             return sums @ self._net.cnn_W
 
-    def _features(self, sequences: list[list[int]]) -> list[np.ndarray]:
-        """Layer-normed token features of each token sequence, taken as a whole text."""
-        out: list[np.ndarray] = []
+    def _feature_sums(self, sequences: list[list[int]], kept: list[slice]) -> np.ndarray:
+        """Per token sequence (taken as a whole text), the sum of the layer-normed features
+        of its tokens ``kept[k]``; one micro-batch of features is held at a time."""
+        out = np.empty((len(sequences), self._net._feat_dim), dtype=np.float32)
         with self._blas.limit(limits=self._threads, user_api="blas"):
-            group: list[list[int]] = []
-            for tokens in sequences:
-                if group and sum(map(len, group)) + len(tokens) > _TOKEN_BUDGET:
-                    out += self._batch_features(group)
-                    group = []
-                group.append(tokens)
-            if group:
-                out += self._batch_features(group)
+            first, tokens = 0, 0
+            for k, sequence in enumerate([*sequences, None]):
+                if k > first and (sequence is None or tokens + len(sequence) > _TOKEN_BUDGET):
+                    features = self._batch_features(sequences[first:k])
+                    for row, feats in enumerate(features, start=first):
+                        out[row] = feats[kept[row]].sum(0)
+                    first, tokens = k, 0
+                tokens += len(sequence or ())
         return out
 
     def _batch_features(self, group: list[list[int]]) -> list[np.ndarray]:
