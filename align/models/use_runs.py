@@ -85,8 +85,9 @@ class TokenSumEncoder:
             sums = dict(zip(members, self._token_sums([texts[i] for i in members]), strict=True))
             pairs = sorted({(s + k, s + k + 1) for s in composable for k in range(size - 1)})
             keys = [(texts[i], texts[j]) for i, j in pairs]
+            tokens_of = {texts[i]: ids[i] for i in members}
             joined_sums = self._recall(
-                self._junctions, keys, lambda missing: self._junction_sums(missing, ids, texts)
+                self._junctions, keys, lambda missing: self._junction_sums(missing, tokens_of)
             )
             change = {  # what joining two sentences adds to their token sums
                 (i, j): joined - sums[i].end - sums[j].start
@@ -131,14 +132,13 @@ class TokenSumEncoder:
         return self._recall(self._sums, texts, compute)
 
     def _junction_sums(
-        self, pairs: list[tuple[str, str]], ids: dict[int, list[int]], texts: Sequence[str]
+        self, pairs: list[tuple[str, str]], tokens_of: dict[str, list[int]]
     ) -> np.ndarray:
         """Per junction of two texts: the projected features, in the joined text, of the
         ``REACH`` tokens each side of it."""
-        position = {text: i for i, text in enumerate(texts) if i in ids}
         sequences = []
         for left_text, right_text in pairs:
-            left, right = ids[position[left_text]], ids[position[right_text]]
+            left, right = tokens_of[left_text], tokens_of[right_text]
             sequences.append(left[-1 - _CONTEXT : -1] + right[1 : 1 + _CONTEXT])
         kept = [(slice(_CONTEXT - REACH, _CONTEXT + REACH),)] * len(pairs)
         return self._project(self._feature_sums(sequences, kept))[:, 0]
