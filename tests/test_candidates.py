@@ -18,7 +18,8 @@ from align.stages.candidates import (
     find_candidates,
     publication_day,
 )
-from align.stages.pairing import PairingConfig, choose_pairs, pair_embedded, score_candidates
+from align.stages.pairing import PairingConfig, choose_pairs, pair_embedded
+from align.stages.rescoring import score_candidates
 
 EXACT = CandidateConfig(k=3, date_window=None, exact_limit=10**9)
 

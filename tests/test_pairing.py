@@ -14,14 +14,16 @@ from align.stages.ingest import read_articles
 from align.stages.pairing import (
     PairingConfig,
     accept_pair,
-    length_agreement,
     margins,
-    number_overlap,
-    numbers_in,
     pair_documents,
     pair_score,
-    score_candidates,
     standing,
+)
+from align.stages.rescoring import (
+    length_agreement,
+    number_overlap,
+    numbers_in,
+    score_candidates,
 )
 
 
