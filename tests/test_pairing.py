@@ -9,13 +9,14 @@ from hypothesis import strategies as st
 
 from align.records import Document, DocumentPair
 from align.stages.clean import clean_articles
-from align.stages.coverage import sentence_coverage, sentence_coverages
+from align.stages.coverage import matched_coverage, sentence_coverage, sentence_coverages
 from align.stages.ingest import read_articles
 from align.stages.pairing import (
     PairingConfig,
     accept_pair,
     margins,
     pair_documents,
+    pair_embedded,
     pair_score,
     standing,
 )
@@ -231,3 +232,50 @@ def test_a_version_missing_a_paragraph_is_not_paired_with_the_full_translation(e
     pairs, unpaired = pair_documents(french, arabic, embedder)
     assert [(p.src.id, p.tgt.id) for p in pairs] == [("fr-v1", "ar-v1")]
     assert [u.document.id for u in unpaired] == ["fr-v2"]
+
+
+@pytest.mark.parametrize(
+    ("src", "tgt", "coverage", "matched"),
+    [
+        ([0, 1, 2], [0, 1, 2], 1.0, 1.0),  # a translation: every sentence its own match
+        ([0, 1, 1], [0, 1], 1.0, (2 / 3 + 1) / 2),  # one sentence said twice, matched once
+        ([0], [0, 1, 2], (1 + 1 / 3) / 2, (1 + 1 / 3) / 2),  # nothing matched twice
+    ],
+)
+def test_matched_coverage_counts_each_sentence_once(
+    src: list[int], tgt: list[int], coverage: float, matched: float
+) -> None:
+    eye = np.eye(3, dtype=np.float32)
+    assert sentence_coverage(eye[src], eye[tgt]) == pytest.approx(coverage)
+    assert matched_coverage(eye[src], eye[tgt]) == pytest.approx(matched)
+    assert matched_coverage(eye[:0], eye) == 0.0
+
+
+def test_a_sentence_covered_by_a_neighbours_match_does_not_win_the_pair() -> None:
+    """The French update opens with a sentence whose Arabic translation is loose (cosine
+    0.55): it matches the first Arabic sentence as well as the second. The earlier Arabic
+    version, without that sentence, then covers the French one as well as the full
+    translation does, and being shorter it covers its own sentences better. Matched one
+    sentence to one, the update's opening sentence is left without a match in the earlier
+    version: 0.069 of its coverage is reused, and the full translation is paired."""
+    french = [Document("fr-update", "fr", STORY_FR[:4])]
+    arabic = [Document("ar-update", "ar", STORY_AR[:4]), Document("ar-early", "ar", STORY_AR[1:4])]
+    eye = np.eye(8, dtype=np.float32)
+    loose = (0.55 * eye[0] + 0.55 * eye[1] + np.sqrt(1 - 2 * 0.55**2) * eye[7])[None]
+    french_vectors = [np.vstack([loose, eye[1:4]]).astype(np.float32)]
+    arabic_vectors = [eye[:4], eye[1:4]]
+    config = PairingConfig()
+    scored = score_candidates(np.array([[0, 0], [0, 1]]), french, arabic, french_vectors,
+                              arabic_vectors, config)
+    update, early = scored
+    assert early.similarity > update.similarity  # coverage alone prefers the earlier version
+    assert early.evidence["coverage_reused"] == pytest.approx(
+        (1 + 1 + 1 + 0.55) / 4 / 2 + 1 / 2 - (3 / 4 + 1) / 2, abs=1e-5)
+    assert update.evidence["coverage_reused"] == pytest.approx(0.0, abs=1e-6)
+    assert standing(update, config) > standing(early, config)
+    pairs, unpaired = pair_embedded(french, arabic, french_vectors, arabic_vectors, config)
+    assert [(p.src.id, p.tgt.id) for p in pairs] == [("fr-update", "ar-update")]
+    assert [u.document.id for u in unpaired] == ["ar-early"]
+    no_reuse = PairingConfig(reuse_weight=0.0)
+    pairs, _ = pair_embedded(french, arabic, french_vectors, arabic_vectors, no_reuse)
+    assert [(p.src.id, p.tgt.id) for p in pairs] == [("fr-update", "ar-early")]

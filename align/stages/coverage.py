@@ -52,3 +52,24 @@ def sentence_coverages(src_vectors: np.ndarray, candidates: Sequence[np.ndarray]
     for n, begin, size in zip(keep, starts.tolist(), sizes.tolist(), strict=True):
         target_best[n] = columns[begin : begin + size]
     return Coverages(source, target, target_best, float(similarity.max(axis=1).mean()))
+
+
+def matched_coverage(src_vectors: np.ndarray, tgt_vectors: np.ndarray) -> float:
+    """:func:`sentence_coverage` when each sentence may stand for one sentence of the other
+    document only: sentences are matched one-to-one, highest cosine first, and a sentence
+    left without a match counts 0. A document one sentence longer than its translation
+    covers that sentence with a neighbour's match; here the sentence is left unmatched."""
+    if len(src_vectors) == 0 or len(tgt_vectors) == 0:
+        return 0.0
+    similarity = src_vectors @ tgt_vectors.T
+    rows, columns = np.divmod(np.argsort(-similarity, axis=None), similarity.shape[1])
+    free_rows, free_columns = set(range(similarity.shape[0])), set(range(similarity.shape[1]))
+    total = 0.0
+    for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
+        if row in free_rows and column in free_columns:
+            free_rows.discard(row)
+            free_columns.discard(column)
+            total += float(similarity[row, column])
+            if not free_rows or not free_columns:
+                break
+    return (total / similarity.shape[0] + total / similarity.shape[1]) / 2

@@ -2,8 +2,8 @@
 
 Candidates come from :mod:`align.stages.candidates`: the nearest document vectors (the
 mean of sentence embeddings), blocked by publication date when documents have one. Each
-candidate pair is then rescored with evidence that separates a translation from an
-article on the same topic:
+candidate pair is then rescored (:mod:`align.stages.rescoring`) with evidence that
+separates a translation from an article on the same topic:
 
 * sentence coverage: for each sentence, its best cosine in the other document,
   averaged over both directions (a translation covers every sentence, a related
@@ -19,8 +19,12 @@ shortfall, how much less well the pair covers each sentence than the best of its
 candidates does (averaged per document, both directions). A translation leaves nothing
 better covered elsewhere; a version of a story that lacks a paragraph, or adds one, leaves
 those sentences to its rival, so near-identical versions are told apart by the sentences
-where they differ rather than by their length. The threshold reads the score itself: the
-shortfall says which candidate translates a document, not whether one does.
+where they differ rather than by their length. The standing also loses the *coverage
+reused*: the sentence coverage less the coverage when sentences are matched one-to-one. A
+window of a story one sentence longer than the translation covers its extra sentence with
+the match of a neighbour; matched one-to-one, that sentence is left without a match. The
+threshold reads the score itself: shortfall and reuse say which candidate translates a
+document, not whether one does.
 
 Pairs are then chosen one-to-one, best standing first (ties broken by document ids), among
 those :func:`accept_pair` accepts: a score over the threshold and (nearly) the best
@@ -50,7 +54,13 @@ from align.stages.candidates import (
     publication_day,
 )
 from align.stages.coverage import sentence_coverage
-from align.stages.rescoring import SHORTFALL, TextFacts, score_candidates, scored_pair
+from align.stages.rescoring import (
+    REUSED,
+    SHORTFALL,
+    TextFacts,
+    score_candidates,
+    scored_pair,
+)
 from align.stages.split import split_paragraphs
 from align.stages.urls import blocking_keys
 
@@ -65,6 +75,9 @@ class PairingConfig:
     # per unit of coverage shortfall, taken off the score when candidates are compared
     # (chosen on the dev collections of `align bench collections`)
     shortfall_weight: float = 0.8
+    # per unit of coverage reused (sentence coverage less one-to-one coverage), taken off
+    # the score when candidates are compared (chosen on the same dev collections)
+    reuse_weight: float = 1.0
     number_weight: float = 0.1
     length_weight: float = 0.1
     # URL and date features: weights chosen on the dev stories of `align bench crawl`
@@ -188,8 +201,9 @@ def pair_embedded(
 
 def standing(pair: DocumentPair, config: PairingConfig) -> float:
     """What a candidate is compared with its rivals by: its score less its coverage
-    shortfall."""
-    return pair.score - config.shortfall_weight * pair.evidence.get(SHORTFALL, 0.0)
+    shortfall and less the coverage it owes to sentences matched more than once."""
+    return (pair.score - config.shortfall_weight * pair.evidence.get(SHORTFALL, 0.0)
+            - config.reuse_weight * pair.evidence.get(REUSED, 0.0))
 
 
 def choose_pairs(

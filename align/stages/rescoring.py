@@ -5,7 +5,9 @@ article on the same story, from sentence vectors and texts.
 * shared numbers (digits normalised across scripts), as Jaccard overlap;
 * length agreement of the two texts;
 * URL and date evidence (:mod:`align.stages.urls`);
-* the coverage shortfall against the document's other candidates (``SHORTFALL``).
+* the coverage shortfall against the document's other candidates (``SHORTFALL``);
+* the coverage reused (``REUSED``): how much of the coverage rests on sentences matched to
+  a sentence that already stands for another.
 
 :func:`score_candidates` scores every candidate of a collection, the candidates of one source
 document in one matrix product; the choice among them is :mod:`align.stages.pairing`'s.
@@ -25,7 +27,7 @@ from threadpoolctl import threadpool_limits
 from align.fold import fold_arabic
 from align.records import Document, DocumentPair
 from align.stages.clean import normalise_digits
-from align.stages.coverage import sentence_coverages
+from align.stages.coverage import matched_coverage, sentence_coverages
 from align.stages.urls import url_evidence
 
 if TYPE_CHECKING:
@@ -33,6 +35,9 @@ if TYPE_CHECKING:
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 SHORTFALL = "coverage_shortfall"  # the evidence key of a candidate's coverage shortfall
+# the evidence key of the coverage that comes from sentences matched more than once: the
+# sentence coverage less the one-to-one coverage (align.stages.coverage.matched_coverage)
+REUSED = "coverage_reused"
 
 
 def numbers_in(text: str) -> set[str]:
@@ -106,7 +111,9 @@ def score_candidates(
     Sources are visited by publication day (``src_days``) when known, so the targets of
     one date window are read once and kept while they are needed (:class:`RecentlyRead`).
     The coverage shortfall needs every candidate of a target, so it is added once all
-    sources are scored: per target, only the best cosine of each sentence is kept.
+    sources are scored: per target, only the best cosine of each sentence is kept. The
+    coverage reused (``REUSED``) is measured on the candidates that may be accepted (a score
+    over the lower of the two thresholds) and is absent from the others.
     """
     tgt_facts: dict[int, TextFacts] = {}
     targets_read = RecentlyRead(tgt_vectors)
@@ -135,8 +142,12 @@ def score_candidates(
                 src_shortfall[start + n] = coverage.source_best - coverage.source[n]
                 tgt_coverage[start + n] = coverage.target[n]
                 facts = (src_facts, tgt_facts[j])
-                scored[start + n] = scored_pair(src, tgt_docs[j], float(coverage.mean[n]),
-                                                facts, config, (len(vectors), len(other)))
+                pair = scored_pair(src, tgt_docs[j], float(coverage.mean[n]), facts, config,
+                                   (len(vectors), len(other)))
+                if pair.score >= min(config.threshold, config.clear_threshold):
+                    reused = pair.similarity - matched_coverage(vectors, other)
+                    pair.evidence[REUSED] = max(reused, 0.0)
+                scored[start + n] = pair
     target_best = {j: float(best.mean()) if len(best) else 0.0 for j, best in tgt_best.items()}
     for n, j in enumerate(candidates[:, 1].tolist()):
         shortfall = (src_shortfall[n] + max(target_best[j] - tgt_coverage[n], 0.0)) / 2
