@@ -176,6 +176,36 @@ def ntrex(
     )
 
 
+@bench_app.command("tm")
+def tm(
+    data: Path = Data,
+    embedder: EmbedderName = DEFAULT_EMBEDDER,
+    as_json: bool = AsJson,
+) -> None:
+    """A translation memory of paragraph units (1–5 NTREX-128 lines each) rebuilt as fr–ar
+    articles, split and aligned: segments inside one unit and units recovered, on the test
+    documents and the dev documents, with every unit translated and with a few one-sided.
+
+    Example: align bench tm --data ntrex128
+    """
+    from align.bench.tm import SETTINGS, memory_benchmark, memory_report
+
+    model = load_embedder(embedder)
+    results = {
+        (setting, split): memory_benchmark(data, model, one_sided=share, split=split)
+        for setting, share in SETTINGS.items()
+        for split in ("test", "dev")
+    }
+    if as_json:
+        rows = [
+            {"setting": setting, "split": split, **asdict(scores),
+             "inside_share": scores.inside_share, "recovered_share": scores.recovered_share}
+            for (setting, split), scores in results.items()
+        ]
+        typer.echo(json.dumps(rows, indent=2))
+    else:
+        typer.echo(memory_report(results))
+
 
 @bench_app.command("collections")
 def collections(
