@@ -10,7 +10,15 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
-from align.bench.tm import build_memory, memory_benchmark, memory_report, score_units
+from align.aligner.sentences import AlignConfig
+from align.bench.tm import (
+    MemoryArticle,
+    align_article,
+    build_memory,
+    memory_benchmark,
+    memory_report,
+    score_units,
+)
 from align.cli import evaluate
 from align.cli.main import app
 from align.records import Alignment
@@ -117,7 +125,7 @@ def test_faithful_memory_is_recovered_whole(ntrex_dir) -> None:
     assert scores.inside_share == 1.0 and scores.recovered_share == 1.0
     assert scores.src_deleted == scores.tgt_deleted == 0
     report = memory_report({("faithful", "test"): scores})
-    assert "faithful   test" in report and "across units" not in report
+    assert "faithful   test" in report and "lost a unit" not in report
 
 
 def test_tm_cli_json(ntrex_dir, monkeypatch) -> None:
@@ -129,3 +137,12 @@ def test_tm_cli_json(ntrex_dir, monkeypatch) -> None:
         ("faithful", "test"), ("faithful", "dev"), ("one-sided", "test"), ("one-sided", "dev")
     ]
     assert rows[1]["units"] > 0 and rows[0]["units"] == 0  # both documents fall in dev
+
+
+def test_beads_across_units_are_reported_with_their_text() -> None:
+    # the second French unit is translated inside the first Arabic one
+    article = MemoryArticle("doc", (FR[0], FR[1]), (0, 1), (f"{AR[0]} {AR[1]}",), (0,))
+    scores = align_article(article, NumberEmbedder(), AlignConfig())
+    assert (scores.units, scores.recovered, scores.segments, scores.inside) == (2, 0, 2, 1)
+    [failure] = scores.failures
+    assert failure == f"doc 1-1 units [1]:[0]\n      fr: {FR[1]}\n      ar: {AR[1]}"
