@@ -153,8 +153,8 @@ def align_article(
         crossing = bool(bead.src and bead.tgt) and len(units) > 1
         if crossing or (not (bead.src and bead.tgt) and units & two_sided):
             failures.append(
-                f"{article.id} {bead.kind} units {sorted(src_units[i] for i in bead.src)}:"
-                f"{sorted(tgt_units[j] for j in bead.tgt)}\n"
+                f"{article.id} {bead.kind} units {sorted({src_units[i] for i in bead.src})}:"
+                f"{sorted({tgt_units[j] for j in bead.tgt})}\n"
                 f"      fr: {' | '.join(src[i].text for i in bead.src)}\n"
                 f"      ar: {' | '.join(tgt[j].text for j in bead.tgt)}"
             )
