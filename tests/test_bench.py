@@ -64,6 +64,8 @@ def test_textberg_benchmark_scores_both_systems(textberg_dir, embedder) -> None:
     report = textberg_report([ours, baseline])
     assert "Bertalign" in report and "0.936" in report
     assert "Bertalign (use-m3): strict P/R/F1 0.907/0.915/0.911, lax F1 0.984" in report
+    assert "Vecalign (use-m3): strict P/R/F1 0.872/0.883/0.878, lax F1 0.978; deletions 1 " \
+        "source-only, 16 target-only (gold 11, 47)" in report
 
 
 def test_textberg_cli_json(textberg_dir) -> None:
@@ -114,6 +116,17 @@ def test_ntrex_alignment_and_pairing(ntrex_dir, embedder) -> None:
     result = pairing_benchmark(ntrex_dir, embedder, withheld=0.0)
     assert (result.pairable, result.withheld) == (2, 0)
     assert result.correct == result.pairs_found == 2 and result.precision == 1.0
+
+
+def test_ntrex_cli_prints_vecalign_with_the_same_embedder(ntrex_dir, embedder, monkeypatch) -> None:
+    from align.cli import evaluate
+
+    monkeypatch.setattr(evaluate, "load_embedder", lambda name: embedder)
+    out = CliRunner().invoke(app, ["bench", "ntrex", "--data", str(ntrex_dir)])
+    assert out.exit_code == 0, out.output
+    assert "Vecalign (use-m3): strict P/R/F1 0.922/0.926/0.924, lax F1 0.996" in out.output
+    assert "Vecalign (use-m3): strict P/R/F1 0.840/0.849/0.844, lax F1 0.988" in out.output
+    assert "profile=NEWS)" in out.output and "not been measured" in out.output
 
 
 def test_long_pair_is_distinct_damaged_text(ntrex_dir) -> None:

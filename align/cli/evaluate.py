@@ -144,7 +144,7 @@ def ntrex(
 
     Example: align bench ntrex --data ntrex128
     """
-    from align.bench.common import format_table
+    from align.bench.common import SAME_EMBEDDER_NTREX, format_references, format_table
     from align.bench.ntrex import alignment_benchmark, pairing_benchmark
     from align.bench.profiles import NEWS
 
@@ -158,16 +158,19 @@ def ntrex(
         alignment = {
             "damage": [r.to_dict() for r in results],
             "news_profile": [r.to_dict() for r in news],
+            "references": {k: asdict(r) for k, r in SAME_EMBEDDER_NTREX.items()},
         }
         typer.echo(json.dumps({"alignment": alignment, "pairing": summary}, indent=2))
         return
     typer.echo("damage (merges, glued lines, drops, boilerplate), test documents:")
     typer.echo(format_table(results, per_document=False))
+    typer.echo(format_references([SAME_EMBEDDER_NTREX["damage"]]))
     typer.echo("\nnews profile (furniture between paragraphs, glued paragraphs), test documents:")
     typer.echo(format_table(news, per_document=False))
+    typer.echo(format_references([SAME_EMBEDDER_NTREX["news"]]))
     typer.echo(
-        "\nBertalign and Vecalign have not been measured on these damaged documents; see "
-        "`align bench textberg` for their figures with the same embedder."
+        "\nBertalign has not been measured on these damaged documents; see "
+        "`align bench textberg` for its figures with the same embedder."
     )
     typer.echo(
         f"\npairing: precision {pairing.precision:.3f}, recall {pairing.recall:.3f} "
