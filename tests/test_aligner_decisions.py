@@ -142,3 +142,33 @@ def test_sentence_without_a_match_nearby_is_deleted_not_merged(
     embedder, config: AlignConfig, expected: list
 ) -> None:
     assert beads(FIRE_FR, FIRE_AR, embedder, config) == expected
+
+
+CAPTION_FR = [
+    "Une explosion a détruit mardi une grande partie du port de Beyrouth.",
+    "Au moins cent personnes ont été tuées et des milliers blessées.",
+    "Les hôpitaux de la ville sont débordés par l'afflux de blessés.",
+    "Photo : le port de Beyrouth après l'explosion.",
+    "Le gouvernement a décrété trois jours de deuil national.",
+    "Plusieurs pays ont proposé d'envoyer des équipes de secours.",
+]
+CAPTION_AR = [
+    "دمر انفجار يوم الثلاثاء جزءا كبيرا من مرفأ بيروت.",
+    "صورة: مرفأ بيروت بعد الانفجار.",  # the caption sits three lines earlier here
+    "قتل ما لا يقل عن مئة شخص وأصيب الآلاف.",
+    "وامتلأت مستشفيات المدينة بتدفق الجرحى.",
+    "وأعلنت الحكومة الحداد الوطني لمدة ثلاثة أيام.",
+    "وعرضت عدة دول إرسال فرق إنقاذ.",
+]
+
+
+def test_caption_moved_by_the_layout_is_aligned_out_of_order(embedder) -> None:
+    expected = [((0,), (0,)), ((1,), (2,)), ((2,), (3,)), ((3,), (1,)), ((4,), (4,)), ((5,), (5,))]
+    assert beads(CAPTION_FR, CAPTION_AR, embedder) == expected
+
+
+def test_without_displacement_recovery_the_moved_caption_is_deleted_on_both_sides(
+    embedder,
+) -> None:
+    found = beads(CAPTION_FR, CAPTION_AR, embedder, AlignConfig(displaced_window=0))
+    assert ((3,), ()) in found and ((), (1,)) in found

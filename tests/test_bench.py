@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from align.bench.ntrex import alignment_benchmark, damage, load_ntrex, pairing_benchmark
-from align.bench.profiles import FURNITURE, NEWS, PROFILES, damage_profile
+from align.bench.profiles import FREE, FURNITURE, NEWS, PROFILES, damage_profile, split_at_clause
 from align.bench.textberg import textberg_benchmark, textberg_report
 from align.cli.main import app
 from align.errors import InputError
@@ -161,6 +161,44 @@ def test_damage_profile_keeps_gold_consistent(name: str, seed: int) -> None:
     furniture = {line for side in FURNITURE for line in side}
     if name == "literary":
         assert not furniture & {*new_src, *new_tgt}
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_free_profile_gold_covers_every_line_and_keeps_the_translations(seed: int) -> None:
+    src = [f"phrase {k}, suite {k}." for k in range(30)]
+    tgt = [f"جملة {k}، تتمة {k}." for k in range(30)]
+    new_src, new_tgt, gold = damage_profile(src, tgt, FREE, random.Random(seed))
+    assert sorted(i for g in gold for i in g.src) == list(range(len(new_src)))
+    assert sorted(j for g in gold for j in g.tgt) == list(range(len(new_tgt)))
+    for bead in gold:  # a bead's two sides speak of the same numbered sentences
+        numbers = [{w.strip(".,،") for w in " ".join(side).split() if w.strip(".,،").isdigit()}
+                   for side in ([new_src[i] for i in bead.src], [new_tgt[j] for j in bead.tgt])]
+        assert not (bead.src and bead.tgt) or numbers[0] == numbers[1]
+
+
+def test_free_profile_moves_some_lines_out_of_order() -> None:
+    src = [f"phrase {k}, suite {k}." for k in range(60)]
+    tgt = [f"جملة {k}، تتمة {k}." for k in range(60)]
+    documents = [damage_profile(src, tgt, FREE, random.Random(seed)) for seed in range(10)]
+    inversions = 0
+    for _, _, gold in documents:
+        pairs = sorted((g.src[0], g.tgt[0]) for g in gold if g.src and g.tgt)
+        inversions += sum(b[1] < a[1] for a, b in zip(pairs, pairs[1:], strict=False))
+    assert inversions > 0
+
+
+def test_sentence_is_split_at_the_clause_nearest_its_middle() -> None:
+    assert split_at_clause(
+        "Le ministre a déclaré mardi, lors d'une conférence de presse, que la réforme passera."
+    ) == [
+        "Le ministre a déclaré mardi.",
+        "Lors d'une conférence de presse, que la réforme passera.",
+    ]
+    assert split_at_clause("وقال الوزير، في مؤتمر صحفي يوم الثلاثاء، إن الإصلاح سيعتمد.") == [
+        "وقال الوزير، في مؤتمر صحفي يوم الثلاثاء.",
+        "إن الإصلاح سيعتمد.",
+    ]
+    assert split_at_clause("Une phrase sans virgule.") == ["Une phrase sans virgule."]
 
 
 def test_news_profile_inserts_furniture_in_the_language_of_its_side() -> None:

@@ -28,6 +28,9 @@ where the first path is not a confident 1-1 bead, with the embedding of each run
 text, searched near the first path. Joined texts are embedded only where a sentence may belong
 to a merged bead; the default embedder composes them from its sentences' token sums
 (``align.models.use_runs``), at a small share of the cost of embedding them.
+Last, a deleted source sentence and a deleted target sentence close to each other that are
+each other's best match are aligned 1-1 out of order (``align.aligner.crossing``): a caption
+or a line that the layout moved.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from align.aligner.crossing import recover_displaced
 from align.aligner.deletion import deletion_costs
 from align.aligner.dp import Band, band_cells, coarse_to_fine_band, path_nodes, search
 from align.aligner.margin import margin_gains
@@ -86,6 +90,8 @@ class AlignConfig:
     joined_runs: bool = True  # second pass with joined-text embeddings where unsure...
     refine_band: int = 5  # ...within this many sentences of the first pass's path
     confident: float = 0.2  # 1-1 beads of the first pass at least this similar are kept
+    displaced_window: int = 8  # deleted pairs at most this far apart may be aligned out of order...
+    displaced_threshold: float = 0.3  # ...when each other's best match, at least this similar
     scoring: str = "signals"  # "signals" (gain above) or "margin" (align.aligner.margin)
     skip_penalty: float = 0.1  # margin scoring: cost of leaving a full sentence unaligned
     margin_coverage_weight: float = 0.0  # margin scoring: weight of CoverageSignal
@@ -248,7 +254,8 @@ def align_sentences(
     config: AlignConfig = AlignConfig(),
     extra_signals: Sequence[tuple[Signal, float]] = (),
 ) -> list[Alignment]:
-    """Align two sentence lists; every sentence appears once, in order, aligned or deleted.
+    """Align two sentence lists; every sentence appears once, aligned or deleted, in source
+    order and in target order except for displaced pairs (``displaced_window``).
 
     ``extra_signals`` adds weighted similarity signals to the default embedding and
     number/name signals. Bead scores are the calibrated embedding similarity in [0, 1]
@@ -301,6 +308,10 @@ def align_sentences(
                 near,
             )
             beads = best_beads(embedding, near)
+    if config.displaced_window:
+        beads = recover_displaced(
+            beads, embedding, config.displaced_window, config.displaced_threshold
+        )
     return [_scored(s, t, embedding) for s, t in beads]
 
 

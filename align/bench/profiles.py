@@ -8,7 +8,11 @@ other. A document is cut into paragraphs of 2–5 sentences; then, per ``Profile
   paragraphs glued into one line on one side (paragraph glueing, 1-n / n-1);
 * sentences are dropped from one side (1-0, 0-1);
 * furniture lines (share buttons, credits, bylines, copyright, "read also" links) are
-  inserted on one side between paragraphs, in the language of that side.
+  inserted on one side between paragraphs, in the language of that side;
+* sentences are split in two at a clause boundary on one side, as a free translation does
+  (1-2, 2-1 beads whose halves each match only part of the other side);
+* sentences are displaced on one side by a few lines, as a page layout moves a caption
+  (the gold keeps the pair, out of order).
 
 Rates are drawn per document within the profile's ranges, so one profile covers clean and
 badly damaged documents alike.
@@ -64,13 +68,25 @@ class Profile:
     glue: tuple[float, float]  # per paragraph: glue the whole paragraph into one line
     drop: tuple[float, float]  # per sentence: drop it from one side
     furniture: tuple[float, float]  # per paragraph boundary: insert a furniture line
+    split: tuple[float, float] = (0.0, 0.0)  # per sentence: split it in two on one side
+    displace: tuple[float, float] = (0.0, 0.0)  # per 1-1 pair: move one side a few lines
 
 
 NEWS = Profile("news", merge=(0.0, 0.12), glue=(0.0, 0.1), drop=(0.0, 0.1), furniture=(0.1, 0.5))
 LITERARY = Profile(
     "literary", merge=(0.02, 0.1), glue=(0.0, 0.0), drop=(0.0, 0.02), furniture=(0.0, 0.0)
 )
-PROFILES = {p.name: p for p in (NEWS, LITERARY)}
+FREE = Profile(
+    "free",
+    merge=(0.02, 0.12),
+    glue=(0.0, 0.0),
+    drop=(0.0, 0.03),
+    furniture=(0.0, 0.0),
+    split=(0.05, 0.2),
+    displace=(0.0, 0.04),
+)
+PROFILES = {p.name: p for p in (NEWS, LITERARY, FREE)}
+_CLAUSE_ENDS = (", ", "; ", ": ", "، ", "؛ ")
 
 
 def _paragraphs(count: int, rng: random.Random) -> list[range]:
@@ -100,10 +116,29 @@ def _damage_paragraph(
             continue
         if roll < rates["merge"] + rates["drop"]:
             beads.append(([src[i]], []) if side else ([], [tgt[i]]))
+        elif rates.get("split") and rng.random() < rates["split"]:
+            halves = split_at_clause((src, tgt)[side][i])
+            beads.append((halves, [tgt[i]]) if side == 0 else ([src[i]], halves))
         else:
             beads.append(([src[i]], [tgt[i]]))
         i += 1
     return beads
+
+
+def split_at_clause(sentence: str) -> list[str]:
+    """The sentence cut in two at the clause boundary nearest its middle (each half at least
+    a quarter of it), the first half closed by a full stop; unchanged if there is none."""
+    cuts = [
+        k
+        for mark in _CLAUSE_ENDS
+        for k in range(len(sentence))
+        if sentence.startswith(mark, k) and len(sentence) // 4 <= k <= 3 * len(sentence) // 4
+    ]
+    if not cuts:
+        return [sentence]
+    cut = min(cuts, key=lambda k: abs(2 * k - len(sentence)))
+    head, tail = sentence[:cut].rstrip(), sentence[cut + 1 :].strip()
+    return [head + ".", tail[:1].upper() + tail[1:]]
 
 
 def damage_profile(
@@ -114,6 +149,9 @@ def damage_profile(
         name: rng.uniform(*getattr(profile, name))
         for name in ("merge", "glue", "drop", "furniture")
     }
+    for name in ("split", "displace"):  # drawn only when set: other profiles stay as they were
+        if getattr(profile, name) != (0.0, 0.0):
+            rates[name] = rng.uniform(*getattr(profile, name))
     beads: list[Bead] = []
     for k, paragraph in enumerate(_paragraphs(len(src), rng)):
         if k and rng.random() < rates["furniture"]:
@@ -123,7 +161,31 @@ def damage_profile(
         part_src = [src[i] for i in paragraph]
         part_tgt = [tgt[i] for i in paragraph]
         beads.extend(_damage_paragraph(part_src, part_tgt, rates, rng))
-    return documents_from_beads(beads)
+    documents = documents_from_beads(beads)
+    if rates.get("displace"):
+        return _displace(*documents, rates["displace"], rng)
+    return documents
+
+
+def _displace(
+    src: list[str], tgt: list[str], gold: list[Alignment], rate: float, rng: random.Random
+) -> tuple[list[str], list[str], list[Alignment]]:
+    """Move one side of some 1-1 pairs 2–5 lines away; the gold keeps them, out of order."""
+    orders = [list(range(len(src))), list(range(len(tgt)))]
+    for bead in gold:
+        if len(bead.src) != 1 or len(bead.tgt) != 1 or rng.random() >= rate:
+            continue
+        side = rng.randrange(2)
+        order, line = orders[side], (bead.src, bead.tgt)[side][0]
+        at = order.index(line)
+        order.pop(at)
+        order.insert(min(max(at + rng.choice((-1, 1)) * rng.randint(2, 5), 0), len(order)), line)
+    src_at, tgt_at = ({old: new for new, old in enumerate(o)} for o in orders)
+    moved = [
+        Alignment(tuple(sorted(src_at[i] for i in a.src)), tuple(sorted(tgt_at[j] for j in a.tgt)))
+        for a in gold
+    ]
+    return [src[i] for i in orders[0]], [tgt[j] for j in orders[1]], moved
 
 
 def documents_from_beads(

@@ -1,15 +1,15 @@
 """Choosing aligner settings on development data only, by leave-one-set-out cross-validation.
 
-Four development sets, none of them a test set:
+Five development sets, none of them a test set:
 
 * ``textberg-dev``: the Text+Berg de–fr dev document;
 * ``ntrex-project``: NTREX documents 1–40 damaged by ``align.bench.ntrex.damage``;
-* ``ntrex-news`` and ``ntrex-literary``: the same documents damaged by the news and literary
-  profiles of ``align.bench.profiles``.
+* ``ntrex-news``, ``ntrex-literary`` and ``ntrex-free``: the same documents damaged by the
+  news, literary and free-translation profiles of ``align.bench.profiles``.
 
 Each setting is scored on each set by strict F1 plus half lax F1. The setting chosen for a
-set is the best on the other three; its score on the held-out set is reported beside the
-score of the setting that is best on all four (tuned). Embeddings are cached in a file so a
+set is the best on the other four; its score on the held-out set is reported beside the
+score of the setting that is best on all five (tuned). Embeddings are cached in a file so a
 grid of settings embeds every text once.
 """
 
@@ -26,7 +26,7 @@ from align.aligner.sentences import AlignConfig, align_sentences
 from align.bench.common import run_system
 from align.bench.evaluate import Scores
 from align.bench.ntrex import damaged_documents
-from align.bench.profiles import LITERARY, NEWS
+from align.bench.profiles import FREE, LITERARY, NEWS
 from align.bench.textberg import load_textberg
 from align.errors import InputError
 from align.models.embed import CachedEmbedder, load_embedder
@@ -36,12 +36,13 @@ Documents = list[tuple[str, list[str], list[str], list[Alignment]]]
 
 
 def dev_sets(textberg: Path, ntrex: Path) -> dict[str, Documents]:
-    """The four development sets (no test document among them)."""
+    """The five development sets (no test document among them)."""
     return {
         "textberg-dev": load_textberg(textberg, ("dev",)),
         "ntrex-project": damaged_documents(ntrex, split="dev"),
         "ntrex-news": damaged_documents(ntrex, split="dev", profile=NEWS),
         "ntrex-literary": damaged_documents(ntrex, split="dev", profile=LITERARY),
+        "ntrex-free": damaged_documents(ntrex, split="dev", profile=FREE),
     }
 
 
