@@ -36,21 +36,23 @@ def recover_displaced(
     if not src_deleted or not tgt_deleted:
         return list(beads)
     s, t = np.array(src_deleted), np.array(tgt_deleted)
-    rows, cols = np.meshgrid(np.arange(len(s)), np.arange(len(t)), indexing="ij")
-    similarity = embedding.similarity(1, 1, s[rows.ravel()], t[cols.ravel()]).reshape(rows.shape)
-    near = (np.abs(np.array(src_at)[:, None] - t[None, :]) <= window) & (
-        np.abs(np.array(tgt_at)[None, :] - s[:, None]) <= window
-    )
-    similarity = np.where(near, similarity, -np.inf)
-    mutual = (similarity == similarity.max(1, keepdims=True)) & (
-        similarity == similarity.max(0, keepdims=True)
-    )
+    rows, cols = _near(np.array(src_at), t, window)  # deleted targets near each deleted source
+    keep = np.abs(np.array(tgt_at)[cols] - s[rows]) <= window
+    rows, cols = rows[keep], cols[keep]
+    if not len(rows):
+        return list(beads)
+    similarity = embedding.similarity(1, 1, s[rows], t[cols])
+    src_best, tgt_best = np.full(len(s), -np.inf), np.full(len(t), -np.inf)
+    np.maximum.at(src_best, rows, similarity)
+    np.maximum.at(tgt_best, cols, similarity)
+    chosen = (similarity == src_best[rows]) & (similarity == tgt_best[cols])
+    chosen &= similarity >= threshold
     pairs: dict[int, int] = {}
-    rows, cols = np.nonzero(mutual & (similarity >= threshold))
-    for r, c in zip(rows.tolist(), cols.tolist(), strict=True):
-        if int(t[c]) not in pairs.values():  # exact ties: each sentence joins one pair
-            pairs.setdefault(int(s[r]), int(t[c]))
-    taken = set(pairs.values())
+    taken: set[int] = set()
+    for r, c in zip(s[rows[chosen]].tolist(), t[cols[chosen]].tolist(), strict=True):
+        if r not in pairs and c not in taken:  # exact ties: one pair per sentence
+            pairs[r] = c
+            taken.add(c)
     out = []
     for src, tgt in beads:
         if src and not tgt and src[0] in pairs:
@@ -58,3 +60,17 @@ def recover_displaced(
         elif not (tgt and not src and tgt[0] in taken):
             out.append((src, tgt))
     return out
+
+
+def _near(positions: np.ndarray, targets: np.ndarray, window: int) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (k, l) with ``|positions[k] - targets[l]| <= window`` (``targets`` sorted)."""
+    lo = np.searchsorted(targets, positions - window, side="left")
+    hi = np.searchsorted(targets, positions + window, side="right")
+    counts = hi - lo
+    rows = np.repeat(np.arange(len(positions)), counts)
+    cols = (
+        np.arange(counts.sum())
+        - np.repeat(np.cumsum(counts) - counts, counts)
+        + np.repeat(lo, counts)
+    )
+    return rows, cols
