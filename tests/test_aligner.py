@@ -203,6 +203,7 @@ def test_empty_side_deletes_everything(embedder) -> None:
         {"max_size": 1},
         {"length_share": 2.0},
         {"coverage_weight": -1.0},
+        {"displaced_window": -1},
     ],
 )
 def test_invalid_config_is_rejected(field: dict) -> None:

@@ -128,6 +128,8 @@ class AlignConfig:
             raise ConfigError("skip_penalty and skip_slope must not be negative")
         if not 0 <= self.skip_quantile <= 1:
             raise ConfigError("skip_quantile must be between 0 and 1")
+        if self.displaced_window < 0:
+            raise ConfigError("displaced_window must not be negative (0 turns recovery off)")
 
 
 # Bertalign's scoring (Liu & Zhu 2022) in this search: margin, length penalty, fixed skip cost.
