@@ -11,6 +11,23 @@ from align.models.embed import Embedder, load_embedder
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
 
+def write_ntrex(
+    folder: Path, fr: list[str], ar: list[str], ids: list[str], fr_ca: list[str] | None = None
+) -> Path:
+    """An NTREX-128 folder: French and Arabic references (optionally the Canadian French
+    one) and ``DOCUMENT_IDS.tsv``, one line per sentence."""
+    files = {
+        "newstest2019-ref.fra.txt": fr,
+        "newstest2019-ref.arb.txt": ar,
+        "DOCUMENT_IDS.tsv": ids,
+    }
+    if fr_ca is not None:
+        files["newstest2019-ref.fra-CA.txt"] = fr_ca
+    for name, lines in files.items():
+        (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
     return load_embedder("use-m3")

@@ -6,6 +6,7 @@ import json
 import random
 
 import pytest
+from conftest import write_ntrex
 from typer.testing import CliRunner
 
 from align.bench.ntrex import alignment_benchmark, damage, load_ntrex, pairing_benchmark
@@ -49,11 +50,7 @@ def textberg_dir(tmp_path):
 
 @pytest.fixture()
 def ntrex_dir(tmp_path):
-    (tmp_path / "newstest2019-ref.fra.txt").write_text("\n".join(NTREX_FR) + "\n", encoding="utf-8")
-    (tmp_path / "newstest2019-ref.arb.txt").write_text("\n".join(NTREX_AR) + "\n", encoding="utf-8")
-    ids = ["news.1"] * 3 + ["news.2"] * 3
-    (tmp_path / "DOCUMENT_IDS.tsv").write_text("\n".join(ids) + "\n", encoding="utf-8")
-    return tmp_path
+    return write_ntrex(tmp_path, NTREX_FR, NTREX_AR, ["news.1"] * 3 + ["news.2"] * 3)
 
 
 def test_textberg_benchmark_scores_both_systems(textberg_dir, embedder) -> None:

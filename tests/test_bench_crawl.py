@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 
+from conftest import write_ntrex as write_ntrex_folder
 from test_bench import NTREX_AR, NTREX_FR
 
 from align.bench.crawl_data import brief_collection, given_pair_lines, seed_warc
@@ -14,11 +15,7 @@ from align.stages.urls import url_evidence
 
 def write_ntrex(path):
     ids = ["doc-a"] * 6 + ["doc-b"] * 6
-    files = {"newstest2019-ref.fra.txt": NTREX_FR * 2, "newstest2019-ref.arb.txt": NTREX_AR * 2,
-             "newstest2019-ref.fra-CA.txt": NTREX_FR * 2, "DOCUMENT_IDS.tsv": ids}
-    for name, lines in files.items():
-        (path / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return path
+    return write_ntrex_folder(path, NTREX_FR * 2, NTREX_AR * 2, ids, fr_ca=NTREX_FR * 2)
 
 
 def test_seed_warc_holds_the_seeds_among_records_to_skip(seeds_dir, tmp_path) -> None:

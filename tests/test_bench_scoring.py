@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import write_ntrex
 
 from align.bench.scoring import (
     Ntrex,
@@ -65,11 +66,7 @@ class Aligned:
 
 @pytest.fixture()
 def ntrex(tmp_path: Path) -> Path:
-    for name, lines in (("newstest2019-ref.fra.txt", FR), ("newstest2019-ref.arb.txt", AR),
-                        ("newstest2019-ref.fra-CA.txt", BT),
-                        ("DOCUMENT_IDS.tsv", ["a\tx"] * 3 + ["b\tx"] * 3)):
-        (tmp_path / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return tmp_path
+    return write_ntrex(tmp_path, FR, AR, ["a\tx"] * 3 + ["b\tx"] * 3, fr_ca=BT)
 
 
 def test_halves_split_by_document() -> None:

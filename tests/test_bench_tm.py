@@ -8,6 +8,7 @@ import re
 
 import numpy as np
 import pytest
+from conftest import write_ntrex
 from typer.testing import CliRunner
 
 from align.aligner.sentences import AlignConfig
@@ -112,11 +113,7 @@ def test_one_sided_units_are_left_out_of_one_side_only() -> None:
 
 @pytest.fixture()
 def ntrex_dir(tmp_path):
-    (tmp_path / "newstest2019-ref.fra.txt").write_text("\n".join(FR) + "\n", encoding="utf-8")
-    (tmp_path / "newstest2019-ref.arb.txt").write_text("\n".join(AR) + "\n", encoding="utf-8")
-    ids = ["news.1"] * 5 + ["news.2"] * 3
-    (tmp_path / "DOCUMENT_IDS.tsv").write_text("\n".join(ids) + "\n", encoding="utf-8")
-    return tmp_path
+    return write_ntrex(tmp_path, FR, AR, ["news.1"] * 5 + ["news.2"] * 3)
 
 
 def test_faithful_memory_is_recovered_whole(ntrex_dir) -> None:
