@@ -19,7 +19,12 @@ from align.aligner.sentences import (
     embed_joined_runs,
     uncertain_sentences,
 )
-from align.aligner.signals import BoundarySignal, EmbeddingSignal, run_vectors
+from align.aligner.signals import (
+    BoundarySignal,
+    EmbeddingSignal,
+    ParagraphSignal,
+    run_vectors,
+)
 from align.errors import ConfigError
 from align.models.embed import load_embedder
 
@@ -180,6 +185,29 @@ def test_boundary_signal_counts_bead_edges_inside_a_sentence(
     assert signal.similarity(a, b, np.array([0]), np.array([0]))[0] == expected
 
 
+@pytest.mark.parametrize(
+    ("a", "b", "src_start", "tgt_start", "expected"),
+    [
+        (1, 1, 2, 1, 0.0),  # a single sentence crosses nothing
+        (2, 1, 0, 0, 0.0),  # source 0-1: one paragraph
+        (2, 1, 1, 0, -1.0),  # source 1-2: across the break before 2
+        (3, 2, 1, 0, -2.0),  # source 1-3 and target 0-1: a break on each side
+        (1, 2, 4, 1, 0.0),  # target 1-2: one paragraph
+    ],
+)
+def test_paragraph_signal_counts_breaks_inside_a_bead(
+    a: int, b: int, src_start: int, tgt_start: int, expected: float
+) -> None:
+    signal = ParagraphSignal([0, 0, 1, 1, 2], [0, 1, 1])
+    scores = signal.similarity(a, b, np.array([src_start]), np.array([tgt_start]))
+    assert scores.tolist() == [expected]
+
+
+def test_paragraphs_must_match_the_sentences(embedder) -> None:
+    with pytest.raises(ConfigError, match="one index per source and target sentence"):
+        align_sentences(FR[:2], AR[:2], embedder, paragraphs=([0, 0, 1], [0, 0]))
+
+
 def test_e5_embedder_aligns_french_and_arabic() -> None:
     e5 = load_embedder("e5-small")
     vectors = e5.encode([FR_BRIDGE[0], AR_BRIDGE[0], AR_BRIDGE[2]])
@@ -204,6 +232,7 @@ def test_empty_side_deletes_everything(embedder) -> None:
         {"length_share": 2.0},
         {"coverage_weight": -1.0},
         {"displaced_window": -1},
+        {"paragraph_weight": -0.1},
     ],
 )
 def test_invalid_config_is_rejected(field: dict) -> None:

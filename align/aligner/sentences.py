@@ -10,8 +10,9 @@ in exactly one bead, in order. A bead's gain is
 where *similarity* sums the weighted ``Signal`` scores (by default the calibrated cosine of
 multilingual embeddings of the two runs, agreement of numbers and names, a penalty for merging
 a sentence that the other side does not translate, and one for bead edges inside a sentence,
-before a sentence that begins in lower case; optionally one for merged beads that score
-below themselves less an edge sentence), the length
+before a sentence that begins in lower case; when the documents' paragraphs are known, one
+per paragraph break inside a bead; optionally one for merged beads that score below
+themselves less an edge sentence), the length
 mismatch is ``|log(target chars / (expected ratio · source chars))|``, and *weight* counts
 the bead's sentences, partly by number and partly by length (``length_share``), so that a
 short fragment weighs less than a full sentence. Deleting a sentence costs
@@ -50,6 +51,7 @@ from align.aligner.signals import (
     CoverageSignal,
     EdgeSignal,
     EmbeddingSignal,
+    ParagraphSignal,
     Signal,
     run_vectors,
 )
@@ -84,6 +86,7 @@ class AlignConfig:
     coverage_weight: float = 1.5  # weight of the penalty for merging an untranslated sentence
     coverage_floor: float = -0.05  # member similarity below which a merge is penalised
     boundary_weight: float = 0.05  # cost of a bead edge before a sentence in lower case
+    paragraph_weight: float = 0.1  # cost of each paragraph break inside a bead (when known)
     edge_weight: float = 0.0  # weight of the penalty for merging a sentence that adds nothing
     band: int = 20  # half-width, in sentences, of the band searched around a coarse path
     full_search_cells: int = 250_000  # n*m up to which every cell is searched
@@ -117,8 +120,9 @@ class AlignConfig:
             raise ConfigError("band and refine_band must be at least 3 sentences")
         if min(self.deletion_penalty, self.merge_penalty) < 0:
             raise ConfigError("deletion and merge penalties must not be negative")
-        if min(self.coverage_weight, self.boundary_weight, self.edge_weight) < 0:
-            raise ConfigError("coverage, boundary and edge weights must not be negative")
+        if min(self.coverage_weight, self.boundary_weight, self.edge_weight,
+               self.paragraph_weight) < 0:
+            raise ConfigError("coverage, boundary, edge and paragraph weights must not be negative")
         if not 0 <= self.length_share <= 1:
             raise ConfigError("length_share must be between 0 and 1")
         if self.scoring not in SCORINGS:
@@ -255,13 +259,16 @@ def align_sentences(
     embedder: Embedder,
     config: AlignConfig = AlignConfig(),
     extra_signals: Sequence[tuple[Signal, float]] = (),
+    paragraphs: tuple[Sequence[int], Sequence[int]] | None = None,
 ) -> list[Alignment]:
     """Align two sentence lists; every sentence appears once, aligned or deleted, in source
     order and in target order except for displaced pairs (``displaced_window``).
 
     ``extra_signals`` adds weighted similarity signals to the default embedding and
-    number/name signals. Bead scores are the calibrated embedding similarity in [0, 1]
-    (0 for deletions).
+    number/name signals. ``paragraphs`` gives the paragraph index of each source and each
+    target sentence, when the documents have paragraphs: beads that join sentences of two
+    paragraphs then cost ``paragraph_weight`` per break. Bead scores are the calibrated
+    embedding similarity in [0, 1] (0 for deletions).
 
     A first pass scores runs of sentences by their averaged vectors; where it is unsure
     (see ``uncertain_sentences``), the joined text of each run is embedded and the search
@@ -281,6 +288,10 @@ def align_sentences(
     band = coarse_to_fine_band(src_vectors, tgt_vectors, config.full_search_cells, config.band)
     anchors = AnchorSignal(src, tgt, config.max_src, config.max_tgt)
     boundary = BoundarySignal(src, tgt)
+    if paragraphs is not None and config.paragraph_weight:
+        if len(paragraphs[0]) != len(src) or len(paragraphs[1]) != len(tgt):
+            raise ConfigError("paragraphs must give one index per source and target sentence")
+        extra_signals = [*extra_signals, (ParagraphSignal(*paragraphs), config.paragraph_weight)]
 
     def best_beads(
         embedding: EmbeddingSignal, band: Band

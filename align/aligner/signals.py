@@ -173,6 +173,35 @@ class BoundarySignal:
         return -(src_edges + self.tgt[tgt_starts] + self.tgt[tgt_starts + b])
 
 
+def _paragraph_starts(paragraphs: Sequence[int]) -> np.ndarray:
+    """Cumulative count of paragraph starts after the first sentence: entry i counts the
+    sentences 1..i-1 that open a new paragraph."""
+    opens = np.zeros(len(paragraphs) + 1)
+    if len(paragraphs) > 1:
+        opens[2:] = np.diff(np.asarray(paragraphs, dtype=np.int64)) != 0
+    return np.cumsum(opens)
+
+
+class ParagraphSignal:
+    """Penalises beads that join sentences of different paragraphs, on either side.
+
+    The score is minus the number of paragraph breaks inside the bead's source and target
+    runs. Translators keep paragraphs far more often than they join a paragraph's last
+    sentence with the next one's first, so a merge across a break is most likely two beads.
+    ``src_paragraphs[i]`` is the paragraph of source sentence ``i`` (likewise the target).
+    """
+
+    def __init__(self, src_paragraphs: Sequence[int], tgt_paragraphs: Sequence[int]) -> None:
+        self.src, self.tgt = _paragraph_starts(src_paragraphs), _paragraph_starts(tgt_paragraphs)
+
+    def similarity(
+        self, a: int, b: int, src_starts: np.ndarray, tgt_starts: np.ndarray
+    ) -> np.ndarray:
+        src_breaks = self.src[src_starts + a] - self.src[src_starts + 1]
+        tgt_breaks = self.tgt[tgt_starts + b] - self.tgt[tgt_starts + 1]
+        return -(src_breaks + tgt_breaks)
+
+
 def anchor_tokens(text: str) -> set[str]:
     """Tokens that survive translation unchanged: numbers (any digits) and capitalised
     words of four letters or more (names)."""

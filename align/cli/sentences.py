@@ -24,16 +24,21 @@ from align.models.translate import DEFAULT_MT_MODEL
 DEFAULTS = AlignConfig()
 
 
-def _read_sentences(path: Path, lang: str, presplit: bool) -> list[str]:
+def _read_sentences(
+    path: Path, lang: str, presplit: bool
+) -> tuple[list[str], list[int] | None]:
+    """The sentences of a file and the paragraph of each (a non-empty line is a paragraph);
+    with ``presplit`` a line is a sentence and paragraphs are unknown (None)."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise InputError(path, f"cannot read ({error})") from None
     if presplit:
-        return text.splitlines()
+        return text.splitlines(), None
     from align.stages.split import split_document
 
-    return [sentence.text for sentence in split_document(text, lang)]
+    sentences = split_document(text, lang)
+    return [s.text for s in sentences], [s.paragraph for s in sentences]
 
 
 def sentences(
@@ -63,7 +68,9 @@ def sentences(
     """Align the sentences of two documents; print one bead per line, Vecalign format.
 
     Each line holds the source ids, the target ids and the bead score, separated by
-    colons; ids are 0-based and a deletion has an empty side.
+    colons; ids are 0-based and a deletion has an empty side. Without --presplit, each
+    non-empty line of a document is a paragraph, and a bead that joins sentences of two
+    paragraphs pays for it (so translations kept paragraph by paragraph stay apart).
 
     Example: align sentences article.fr.txt article.ar.txt --src-lang fr --tgt-lang ar
     """
@@ -76,13 +83,14 @@ def sentences(
         side = max_size - 1
         config = replace(config, max_size=max_size, max_src=side, max_tgt=side)
     config = replace(config, deletion_penalty=deletion_penalty)
-    src_sentences = _read_sentences(src, src_lang, presplit)
-    tgt_sentences = _read_sentences(tgt, tgt_lang, presplit)
+    src_sentences, src_paragraphs = _read_sentences(src, src_lang, presplit)
+    tgt_sentences, tgt_paragraphs = _read_sentences(tgt, tgt_lang, presplit)
     signals = []
     if signal is SignalName.mt:
         translator = load_translator(mt_model, translations)
         signals.append((MTSignal(src_sentences, tgt_sentences, translator), mt_weight))
+    paragraphs = None if presplit else (src_paragraphs, tgt_paragraphs)
     beads = align_sentences(
-        src_sentences, tgt_sentences, load_embedder(embedder), config, signals
+        src_sentences, tgt_sentences, load_embedder(embedder), config, signals, paragraphs
     )
     typer.echo("\n".join(bead.to_vecalign() for bead in beads))

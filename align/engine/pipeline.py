@@ -85,7 +85,9 @@ def align_pair(
     """Split both documents of a pair into sentences, align them, and make the segments.
 
     With a ``translator`` (target → source language), the chrF of back-translated
-    candidates joins the embedding similarity as an alignment signal. A segment's
+    candidates joins the embedding similarity as an alignment signal. Both documents'
+    paragraphs are given to the aligner, so a bead rarely joins sentences of two paragraphs
+    (``AlignConfig.paragraph_weight``). A segment's
     ``similarity`` is the cosine of the embeddings of its two joined texts; deletions are
     not segments.
     """
@@ -93,7 +95,8 @@ def align_pair(
     tgt = split_paragraphs(pair.tgt.paragraphs, pair.tgt.lang)
     src_texts, tgt_texts = [s.text for s in src], [s.text for s in tgt]
     signals = [(MTSignal(src_texts, tgt_texts, translator), mt_weight)] if translator else []
-    alignments = align_sentences(src_texts, tgt_texts, embedder, config, signals)
+    alignments = align_sentences(src_texts, tgt_texts, embedder, config, signals,
+                                 ([s.paragraph for s in src], [t.paragraph for t in tgt]))
     beads = [a for a in alignments if not a.is_deletion]
     src_texts = [" ".join(src[i].text for i in bead.src) for bead in beads]
     tgt_texts = [" ".join(tgt[i].text for i in bead.tgt) for bead in beads]
