@@ -10,7 +10,15 @@ from conftest import write_ntrex
 from typer.testing import CliRunner
 
 from align.bench.ntrex import alignment_benchmark, damage, load_ntrex, pairing_benchmark
-from align.bench.profiles import FREE, FURNITURE, NEWS, PROFILES, damage_profile, split_at_clause
+from align.bench.profiles import (
+    FREE,
+    FURNITURE,
+    NEWS,
+    PROFILES,
+    damage_profile,
+    damage_with_paragraphs,
+    split_at_clause,
+)
 from align.bench.textberg import textberg_benchmark, textberg_report
 from align.cli.main import app
 from align.errors import InputError
@@ -124,6 +132,7 @@ def test_ntrex_cli_prints_vecalign_with_the_same_embedder(ntrex_dir, embedder, m
     assert "Vecalign (use-m3): strict P/R/F1 0.922/0.926/0.924, lax F1 0.996" in out.output
     assert "Vecalign (use-m3): strict P/R/F1 0.840/0.849/0.844, lax F1 0.988" in out.output
     assert "profile=NEWS)" in out.output and "not been measured" in out.output
+    assert "each line's paragraph known" in out.output and "align, paragraphs known" in out.output
 
 
 def test_long_pair_is_distinct_damaged_text(ntrex_dir) -> None:
@@ -158,6 +167,27 @@ def test_damage_profile_keeps_gold_consistent(name: str, seed: int) -> None:
     furniture = {line for side in FURNITURE for line in side}
     if name == "literary":
         assert not furniture & {*new_src, *new_tgt}
+
+
+@pytest.mark.parametrize("name", ["news", "literary", "free"])
+@pytest.mark.parametrize("seed", range(10))
+def test_damaged_lines_keep_their_paragraphs(name: str, seed: int) -> None:
+    src = [f"phrase {k}, suite {k}." for k in range(30)]
+    tgt = [f"جملة {k}، تتمة {k}." for k in range(30)]
+    damaged = damage_with_paragraphs(src, tgt, PROFILES[name], random.Random(seed))
+    assert damaged.documents == damage_profile(src, tgt, PROFILES[name], random.Random(seed))
+    assert len(damaged.src_paragraphs) == len(damaged.src)
+    assert len(damaged.tgt_paragraphs) == len(damaged.tgt)
+    for bead in damaged.gold:  # a gold bead never joins two paragraphs, nor two of each side
+        paragraphs = {damaged.src_paragraphs[i] for i in bead.src}
+        paragraphs |= {damaged.tgt_paragraphs[j] for j in bead.tgt}
+        assert len(paragraphs) == 1
+    furniture = {line for side in FURNITURE for line in side}
+    for lines, paragraphs in ((damaged.src, damaged.src_paragraphs),
+                              (damaged.tgt, damaged.tgt_paragraphs)):
+        for k, line in enumerate(lines):
+            if line in furniture:  # a paragraph of its own
+                assert paragraphs.count(paragraphs[k]) == 1
 
 
 @pytest.mark.parametrize("seed", range(20))

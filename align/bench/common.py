@@ -202,7 +202,8 @@ def read_lines(path: Path) -> list[str]:
 
 def format_table(results: Sequence[SystemResult], per_document: bool = True) -> str:
     """Plain-text table: strict and lax P/R/F1 and time, per document then overall."""
-    head = f"{'system':<14}{'document':<12}{'P strict':>9}{'R strict':>9}{'F1 strict':>10}"
+    width = max([14, *(len(r.system) + 2 for r in results)])
+    head = f"{'system':<{width}}{'document':<12}{'P strict':>9}{'R strict':>9}{'F1 strict':>10}"
     head += f"{'P lax':>8}{'R lax':>8}{'F1 lax':>8}{'seconds':>9}"
     lines = [head]
     for result in results:
@@ -210,7 +211,7 @@ def format_table(results: Sequence[SystemResult], per_document: bool = True) -> 
         for name, s in [*rows, ("overall", result.overall)]:
             seconds = f"{result.seconds:9.1f}" if name == "overall" else ""
             lines.append(
-                f"{result.system:<14}{name:<12}{s.precision_strict:9.3f}{s.recall_strict:9.3f}"
+                f"{result.system:<{width}}{name:<12}{s.precision_strict:9.3f}{s.recall_strict:9.3f}"
                 f"{s.f1_strict:10.3f}{s.precision_lax:8.3f}{s.recall_lax:8.3f}{s.f1_lax:8.3f}"
                 f"{seconds}"
             )

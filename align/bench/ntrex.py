@@ -22,8 +22,14 @@ from align.bench.common import (
     read_lines,
     run_system,
 )
-from align.bench.profiles import Profile, damage_profile, documents_from_beads
-from align.errors import InputError
+from align.bench.profiles import (
+    ParagraphDocuments,
+    Profile,
+    damage_profile,
+    damage_with_paragraphs,
+    documents_from_beads,
+)
+from align.errors import ConfigError, InputError
 from align.models.embed import Embedder
 from align.records import Alignment, Document
 
@@ -113,18 +119,44 @@ def damaged_documents(
     )
 
 
+def paragraph_documents(
+    data: Path, profile: Profile, seed: int = 13, dev_documents: int = 40, split: str = "test"
+) -> list[tuple[str, ParagraphDocuments]]:
+    """The documents of ``damaged_documents`` under ``profile``, with each line's paragraph."""
+    rng = random.Random(seed)
+    documents = [(d, damage_with_paragraphs(s, t, profile, rng)) for d, s, t in load_ntrex(data)]
+    return {"dev": documents[:dev_documents], "test": documents[dev_documents:]}.get(
+        split, documents
+    )
+
+
 def alignment_benchmark(
     data: Path,
     embedder: Embedder,
     config: AlignConfig | None = None,
     split: str = "test",
     profile: Profile | None = None,
+    paragraphs: bool = False,
 ) -> list[SystemResult]:
     """Our aligner and Gale–Church on the damaged documents of ``split`` (damage as in
-    ``damaged_documents``)."""
-    documents = damaged_documents(data, split=split, profile=profile)
+    ``damaged_documents``); with ``paragraphs`` (a ``profile`` is needed), our aligner is
+    told each line's paragraph, as a build from articles tells it."""
     config = config or AlignConfig()
-    ours = run_system("align", lambda s, t: align_sentences(s, t, embedder, config), documents)
+    if not paragraphs:
+        documents = damaged_documents(data, split=split, profile=profile)
+        ours = run_system("align", lambda s, t: align_sentences(s, t, embedder, config),
+                          documents)
+        return [ours, run_system("Gale–Church", gale_church, documents)]
+    if profile is None:
+        raise ConfigError("paragraphs are known only for documents damaged by a profile")
+    damaged = paragraph_documents(data, profile, split=split)
+    documents = [(d, *p.documents) for d, p in damaged]
+    known = {id(p.src): (p.src_paragraphs, p.tgt_paragraphs) for _, p in damaged}
+    ours = run_system(
+        "align, paragraphs known",
+        lambda s, t: align_sentences(s, t, embedder, config, paragraphs=known[id(s)]),
+        documents,
+    )
     return [ours, run_system("Gale–Church", gale_church, documents)]
 
 

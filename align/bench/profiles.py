@@ -145,6 +145,30 @@ def damage_profile(
     src: list[str], tgt: list[str], profile: Profile, rng: random.Random
 ) -> tuple[list[str], list[str], list[Alignment]]:
     """Damage a 1-1 aligned document under ``profile``; returns both sides and the gold."""
+    return damage_with_paragraphs(src, tgt, profile, rng).documents
+
+
+@dataclass(frozen=True)
+class ParagraphDocuments:
+    """Two damaged documents, the gold alignment and the paragraph of every line."""
+
+    src: list[str]
+    tgt: list[str]
+    gold: list[Alignment]
+    src_paragraphs: list[int]
+    tgt_paragraphs: list[int]
+
+    @property
+    def documents(self) -> tuple[list[str], list[str], list[Alignment]]:
+        return self.src, self.tgt, self.gold
+
+
+def damage_with_paragraphs(
+    src: list[str], tgt: list[str], profile: Profile, rng: random.Random
+) -> ParagraphDocuments:
+    """``damage_profile`` (the same random draws, so the same documents) that also gives each
+    line its paragraph: a furniture line is a paragraph of its own, a displaced line keeps
+    the paragraph it was moved from."""
     rates = {
         name: rng.uniform(*getattr(profile, name))
         for name in ("merge", "glue", "drop", "furniture")
@@ -153,25 +177,35 @@ def damage_profile(
         if getattr(profile, name) != (0.0, 0.0):
             rates[name] = rng.uniform(*getattr(profile, name))
     beads: list[Bead] = []
+    bead_paragraphs: list[int] = []
     for k, paragraph in enumerate(_paragraphs(len(src), rng)):
         if k and rng.random() < rates["furniture"]:
             side = rng.randrange(2)
             line = [rng.choice(FURNITURE[side])]
             beads.append((line, []) if side == 0 else ([], line))
+            bead_paragraphs.append(2 * k - 1)
         part_src = [src[i] for i in paragraph]
         part_tgt = [tgt[i] for i in paragraph]
-        beads.extend(_damage_paragraph(part_src, part_tgt, rates, rng))
-    documents = documents_from_beads(beads)
+        part = _damage_paragraph(part_src, part_tgt, rates, rng)
+        beads.extend(part)
+        bead_paragraphs.extend([2 * k] * len(part))
+    new_src, new_tgt, gold = documents_from_beads(beads)
+    src_paragraphs = [p for (s, _), p in zip(beads, bead_paragraphs, strict=True) for _ in s]
+    tgt_paragraphs = [p for (_, t), p in zip(beads, bead_paragraphs, strict=True) for _ in t]
     if rates.get("displace"):
-        return _displace(*documents, rates["displace"], rng)
-    return documents
+        (src_order, tgt_order), gold = _displace(gold, len(new_src), len(new_tgt),
+                                                 rates["displace"], rng)
+        new_src, src_paragraphs = ([x[i] for i in src_order] for x in (new_src, src_paragraphs))
+        new_tgt, tgt_paragraphs = ([x[j] for j in tgt_order] for x in (new_tgt, tgt_paragraphs))
+    return ParagraphDocuments(new_src, new_tgt, gold, src_paragraphs, tgt_paragraphs)
 
 
 def _displace(
-    src: list[str], tgt: list[str], gold: list[Alignment], rate: float, rng: random.Random
-) -> tuple[list[str], list[str], list[Alignment]]:
-    """Move one side of some 1-1 pairs 2–5 lines away; the gold keeps them, out of order."""
-    orders = [list(range(len(src))), list(range(len(tgt)))]
+    gold: list[Alignment], src_lines: int, tgt_lines: int, rate: float, rng: random.Random
+) -> tuple[tuple[list[int], list[int]], list[Alignment]]:
+    """Move one side of some 1-1 pairs 2–5 lines away: the new order of each side's lines,
+    and the gold, which keeps the moved pairs out of order."""
+    orders = [list(range(src_lines)), list(range(tgt_lines))]
     for bead in gold:
         if len(bead.src) != 1 or len(bead.tgt) != 1 or rng.random() >= rate:
             continue
@@ -185,7 +219,7 @@ def _displace(
         Alignment(tuple(sorted(src_at[i] for i in a.src)), tuple(sorted(tgt_at[j] for j in a.tgt)))
         for a in gold
     ]
-    return [src[i] for i in orders[0]], [tgt[j] for j in orders[1]], moved
+    return (orders[0], orders[1]), moved
 
 
 def documents_from_beads(

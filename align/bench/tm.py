@@ -142,7 +142,8 @@ def align_article(
     """Split both sides into sentences, align them and score the beads against the units."""
     src = split_paragraphs(article.src, "fr")
     tgt = split_paragraphs(article.tgt, "ar")
-    beads = align_sentences([s.text for s in src], [t.text for t in tgt], embedder, config)
+    beads = align_sentences([s.text for s in src], [t.text for t in tgt], embedder, config,
+                            paragraphs=([s.paragraph for s in src], [t.paragraph for t in tgt]))
     src_units = [article.src_units[s.paragraph] for s in src]
     tgt_units = [article.tgt_units[t.paragraph] for t in tgt]
     scores = score_units(src_units, tgt_units, beads)

@@ -152,12 +152,14 @@ def ntrex(
     model = load_embedder(embedder)
     results = alignment_benchmark(data, model, config)
     news = alignment_benchmark(data, model, config, profile=NEWS)
+    news_paragraphs = alignment_benchmark(data, model, config, profile=NEWS, paragraphs=True)
     pairing = pairing_benchmark(data, model)
     summary = {**asdict(pairing), "precision": pairing.precision, "recall": pairing.recall}
     if as_json:
         alignment = {
             "damage": [r.to_dict() for r in results],
             "news_profile": [r.to_dict() for r in news],
+            "news_profile_paragraphs": [r.to_dict() for r in news_paragraphs[:1]],
             "references": {k: asdict(r) for k, r in SAME_EMBEDDER_NTREX.items()},
         }
         typer.echo(json.dumps({"alignment": alignment, "pairing": summary}, indent=2))
@@ -168,6 +170,8 @@ def ntrex(
     typer.echo("\nnews profile (furniture between paragraphs, glued paragraphs), test documents:")
     typer.echo(format_table(news, per_document=False))
     typer.echo(format_references([SAME_EMBEDDER_NTREX["news"]]))
+    typer.echo("\nthe same documents, each line's paragraph known (as in a build from articles):")
+    typer.echo(format_table(news_paragraphs[:1], per_document=False))
     typer.echo(
         "\nBertalign has not been measured on these damaged documents; see "
         "`align bench textberg` for its figures with the same embedder."
