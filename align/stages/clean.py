@@ -23,9 +23,10 @@ often worded differently, so dropping it on one side only would break the parall
 Repeats are removed after alignment, as duplicate segments (``align.stages.filters``).
 
 A title's site-name suffix ("… – Site News") is cut and kept in ``meta["site"]``.
-Mojibake (UTF-8 read as cp1252: "OuzbÃ©kistan") is repaired by ftfy and counted in
-``Document.repaired``. The kept paragraphs are NFC of the original text; matching uses
-:func:`normalise_for_matching`.
+Mojibake (UTF-8 read as cp1252: "OuzbÃ©kistan") is repaired by ftfy, and Arabic words run
+together by a scraper ("جعلتالدورةالتدريبية") are split again (:mod:`align.stages.spacing`);
+both are counted in ``Document.repaired``, in lines. The kept paragraphs are NFC of the
+original text; matching uses :func:`normalise_for_matching`.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from align.fold import fold_arabic
 from align.records import Article, Document, Progress
 from align.stages.encoding import text_lines
 from align.stages.language import UNDETERMINED, identify, line_language, script_profile
+from align.stages.spacing import restore_spaces
 
 # Cue words of page furniture, by language; matched on normalised, case-folded lines.
 CUES: dict[str, tuple[str, ...]] = {
@@ -167,12 +169,17 @@ def split_lines(text: str) -> list[str]:
     return [line for raw in text_lines(text) if (line := _SPACES.sub(" ", raw).strip())]
 
 
-def repaired_lines(text: str) -> tuple[list[str], int]:
-    """:func:`split_lines` of ``text`` with mojibake repaired, and how many lines it changed."""
+def repaired_lines(text: str) -> tuple[list[str], dict[str, int]]:
+    """:func:`split_lines` of ``text`` with mojibake repaired and Arabic words run together
+    split again (:mod:`align.stages.spacing`), and how many lines each repair changed."""
     lines = text_lines(text)
-    repaired = [repair_encoding(line) for line in lines]
-    changed = sum(a != b for a, b in zip(lines, repaired, strict=True))
-    return split_lines("\n".join(repaired)), changed
+    decoded = [repair_encoding(line) for line in lines]
+    spaced = [restore_spaces(line) for line in decoded]
+    changed = {
+        "mojibake": sum(a != b for a, b in zip(lines, decoded, strict=True)),
+        "missing_spaces": sum(a != b for a, b in zip(decoded, spaced, strict=True)),
+    }
+    return split_lines("\n".join(spaced)), {k: n for k, n in changed.items() if n}
 
 
 def _foreign(text: str, lang: str, script: str) -> bool:
@@ -272,7 +279,7 @@ def _clean(article: Article, languages: Sequence[str],
     return Document(id=article.id, lang=lang, paragraphs=paragraphs, source=article.source,
                     lang_confidence=round(confidence, 4), meta=meta,
                     removed={k: v for k, v in sorted(removed.items()) if v},
-                    repaired={"mojibake": repaired} if repaired else {})
+                    repaired=repaired)
 
 
 def clean_article(article: Article, languages: Sequence[str],
