@@ -17,7 +17,9 @@ from functools import lru_cache
 from pathlib import Path
 
 GLUED_LETTERS = 20  # Arabic letters in one run: longer than any word, clitics included
-_LONG_ARABIC_RUN = re.compile(f"[\u0621-\u065f\u0670-\u06d3\u06fa-\u06ff]{{{GLUED_LETTERS},}}")
+_ARABIC = "\u0621-\u065f\u0670-\u06d3\u06fa-\u06ff"
+# a run starts after a non-Arabic character, so a short word is scanned once, not per letter
+_LONG_ARABIC_RUN = re.compile(f"(?<![{_ARABIC}])[{_ARABIC}]{{{GLUED_LETTERS},}}")
 _MARKS = re.compile("[\u0640\u064b-\u065f\u0670]")  # tatweel and diacritics: not letters
 _PROCLITICS = frozenset(
     ("و", "ف", "ب", "ل", "ك", "س", "ال", "لل", "وال", "بال", "فال", "كال", "ولل", "فلل", "وب", "ول")
