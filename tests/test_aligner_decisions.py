@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from examples import COAL_AR, COAL_FR
 
 from align.aligner.sentences import AlignConfig, align_sentences
 from align.engine.pipeline import align_pair
@@ -38,21 +39,6 @@ def test_furniture_line_between_two_paragraphs_is_deleted(embedder) -> None:
     ]
 
 
-BUDGET_FR = [
-    "Le ministre a annoncé la fermeture de trois centrales à charbon d'ici 2030.",
-    "Les syndicats craignent la perte de plusieurs milliers d'emplois dans la région.",
-    "Par la rédaction",
-    "Une manifestation est prévue samedi devant la préfecture.",
-    "Le gouvernement promet un plan de reconversion pour les salariés.",
-]
-BUDGET_AR = [
-    "أعلن الوزير إغلاق ثلاث محطات تعمل بالفحم بحلول عام 2030.",
-    "وتخشى النقابات فقدان عدة آلاف من الوظائف في المنطقة.",
-    "ومن المقرر تنظيم مظاهرة يوم السبت أمام مقر المحافظة.",
-    "وتعد الحكومة بخطة لإعادة تأهيل العمال.",
-]
-
-
 @pytest.mark.parametrize(
     ("paragraphs", "expected"),
     [
@@ -68,13 +54,13 @@ BUDGET_AR = [
 def test_furniture_paragraph_is_not_merged_into_the_next_paragraph(
     embedder, paragraphs, expected
 ) -> None:
-    found = align_sentences(BUDGET_FR, BUDGET_AR, embedder, AlignConfig(), paragraphs=paragraphs)
+    found = align_sentences(COAL_FR, COAL_AR, embedder, AlignConfig(), paragraphs=paragraphs)
     assert [(b.src, b.tgt) for b in found] == expected
 
 
 def test_a_build_gives_the_aligner_its_paragraphs(embedder) -> None:
-    src = Document("fr/1", "fr", [" ".join(BUDGET_FR[:2]), BUDGET_FR[2], " ".join(BUDGET_FR[3:])])
-    tgt = Document("ar/1", "ar", [" ".join(BUDGET_AR[:2]), " ".join(BUDGET_AR[2:])])
+    src = Document("fr/1", "fr", [" ".join(COAL_FR[:2]), COAL_FR[2], " ".join(COAL_FR[3:])])
+    tgt = Document("ar/1", "ar", [" ".join(COAL_AR[:2]), " ".join(COAL_AR[2:])])
     aligned = align_pair(DocumentPair(src, tgt, 1.0, 1.0, 0.0, 1.0), embedder, AlignConfig())
     assert [s.paragraph for s in aligned.src_sentences] == [0, 0, 1, 2, 2]
     assert [(b.src, b.tgt) for b in aligned.alignments if b.is_deletion] == [((2,), ())]

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 import typer
-from examples import AR, FR
+from examples import AR, COAL_AR, COAL_FR, FR
 
 from align.cli.build import print_summary
 from align.cli.console import print_error
@@ -150,6 +150,22 @@ def test_sentences_prints_vecalign_format(tmp_path, signal: str) -> None:
     lines = result.stdout.splitlines()
     assert [line.rsplit(":", 1)[0] for line in lines] == EXPECTED
     assert all(0.0 <= float(line.rsplit(":", 1)[1]) <= 1.0 for line in lines)
+
+
+def test_sentences_reads_paragraphs_unless_presplit(tmp_path) -> None:
+    fr = [" ".join(COAL_FR[:2]), COAL_FR[2], " ".join(COAL_FR[3:])]
+    (tmp_path / "doc.fr").write_text("\n".join(fr), encoding="utf-8")
+    (tmp_path / "doc.ar").write_text(
+        "\n".join([" ".join(COAL_AR[:2]), " ".join(COAL_AR[2:])]), encoding="utf-8")
+    (tmp_path / "lines.fr").write_text("\n".join(COAL_FR), encoding="utf-8")
+    (tmp_path / "lines.ar").write_text("\n".join(COAL_AR), encoding="utf-8")
+    paragraphs = run("sentences", str(tmp_path / "doc.fr"), str(tmp_path / "doc.ar"))
+    lines = run("sentences", str(tmp_path / "lines.fr"), str(tmp_path / "lines.ar"), "--presplit")
+    assert paragraphs.returncode == lines.returncode == 0, paragraphs.stderr + lines.stderr
+    beads = [[line.rsplit(":", 1)[0] for line in out.stdout.splitlines()]
+             for out in (paragraphs, lines)]
+    assert "[2]:[]" in beads[0]  # the byline, a paragraph of its own, is deleted
+    assert "[2, 3]:[2]" in beads[1]  # as bare sentences it joins the next paragraph's bead
 
 
 @pytest.mark.parametrize(
