@@ -233,6 +233,7 @@ def test_empty_side_deletes_everything(embedder) -> None:
         {"coverage_weight": -1.0},
         {"displaced_window": -1},
         {"paragraph_weight": -0.1},
+        {"unrelated_below": 1.0},
     ],
 )
 def test_invalid_config_is_rejected(field: dict) -> None:

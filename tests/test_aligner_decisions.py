@@ -202,3 +202,31 @@ def test_without_displacement_recovery_the_moved_caption_is_deleted_on_both_side
 ) -> None:
     found = beads(CAPTION_FR, CAPTION_AR, embedder, AlignConfig(displaced_window=0))
     assert ((3,), ()) in found and ((), (1,)) in found
+
+
+PIG_FR = [
+    "Un agriculteur a été tué par un porc dans un marché du sud-ouest de la Chine.",
+    "Son cousin l'a retrouvé mort le lendemain matin.",
+    "Le marché a rouvert ses portes mardi.",  # dropped from the Arabic
+    "Les autorités du marché négocient une indemnisation avec la famille.",
+]
+PIG_AR = [
+    "قتل خنزير مزارعًا في سوق بجنوب غرب الصين.",
+    "وعثر عليه ابن عمه ميتًا في صباح اليوم التالي.",
+    "جميع الحقوق محفوظة",  # furniture in its place
+    "وتتفاوض سلطات السوق مع العائلة بشأن تعويض.",
+]
+
+
+@pytest.mark.parametrize(
+    ("unrelated_below", "expected"),
+    [
+        (0.0, [((0,), (0,)), ((1,), (1,)), ((2,), ()), ((), (2,)), ((3,), (3,))]),
+        # without the rule the two neighbours are paired, at similarity 0
+        (-1.0, [((0,), (0,)), ((1,), (1,)), ((2,), (2,)), ((3,), (3,))]),
+    ],
+)
+def test_dropped_sentence_beside_a_furniture_line_are_two_deletions(
+    embedder, unrelated_below: float, expected: list
+) -> None:
+    assert beads(PIG_FR, PIG_AR, embedder, AlignConfig(unrelated_below=unrelated_below)) == expected

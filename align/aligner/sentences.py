@@ -31,7 +31,9 @@ to a merged bead; the default embedder composes them from its sentences' token s
 (``align.models.use_runs``), at a small share of the cost of embedding them.
 Last, a deleted source sentence and a deleted target sentence close to each other that are
 each other's best match are aligned 1-1 out of order (``align.aligner.crossing``): a caption
-or a line that the layout moved.
+or a line that the layout moved; and a bead whose calibrated similarity is not above
+``unrelated_below`` (0: no more alike than its sentences are to the other document on
+average) becomes deletions: a sentence dropped on one side beside a line added on the other.
 """
 
 from __future__ import annotations
@@ -95,6 +97,7 @@ class AlignConfig:
     confident: float = 0.2  # 1-1 beads of the first pass at least this similar are kept
     displaced_window: int = 8  # deleted pairs at most this far apart may be aligned out of order...
     displaced_threshold: float = 0.3  # ...when each other's best match, at least this similar
+    unrelated_below: float = 0.0  # a bead at or below this calibrated similarity is deletions
     scoring: str = "signals"  # "signals" (gain above) or "margin" (align.aligner.margin)
     skip_penalty: float = 0.1  # margin scoring: cost of leaving a full sentence unaligned
     margin_coverage_weight: float = 0.0  # margin scoring: weight of CoverageSignal
@@ -132,6 +135,8 @@ class AlignConfig:
             raise ConfigError("skip_penalty and skip_slope must not be negative")
         if not 0 <= self.skip_quantile <= 1:
             raise ConfigError("skip_quantile must be between 0 and 1")
+        if self.unrelated_below >= 1:
+            raise ConfigError("unrelated_below must be below 1 (1 makes every bead deletions)")
         if self.displaced_window < 0:
             raise ConfigError("displaced_window must not be negative (0 turns recovery off)")
 
@@ -325,7 +330,17 @@ def align_sentences(
         beads = recover_displaced(
             beads, embedding, config.displaced_window, config.displaced_threshold
         )
-    return [_scored(s, t, embedding) for s, t in beads]
+    scored = [_scored(s, t, embedding) for s, t in beads]
+    return [part for bead in scored for part in _unless_unrelated(bead, config.unrelated_below)]
+
+
+def _unless_unrelated(bead: Alignment, below: float) -> list[Alignment]:
+    """``bead``, or its sentences as deletions when its calibrated similarity is at most
+    ``below``: two sentences no more alike than each is to the other document on average
+    (0) are no translation, only neighbours, one dropped on each side."""
+    if bead.is_deletion or bead.score > below:
+        return [bead]
+    return [Alignment((i,), ()) for i in bead.src] + [Alignment((), (j,)) for j in bead.tgt]
 
 
 def _scored(src: tuple[int, ...], tgt: tuple[int, ...], signal: EmbeddingSignal) -> Alignment:
